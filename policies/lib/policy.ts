@@ -1,0 +1,201 @@
+import type {
+    EnforcementLevel,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
+} from "@pulumi/policy";
+import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { unwrap } from "./props";
+
+/** Where each policy's documentation lives: its section of the README. */
+export const README_URL = "https://github.com/serverless-guardrails/serverless-guardrails/blob/main/README.md";
+
+export interface Waiver {
+    /** A resource name or URN; `*` matches any run of characters, `?` one character. */
+    resource: string;
+    reason: string;
+}
+
+export interface CommonConfig {
+    waivers?: Waiver[];
+}
+
+/** What every policy of the pack declares, beyond its check. */
+export interface PolicyMetadata {
+    name: string;
+    displayName: string;
+    /** Why the policy exists: the failure it prevents. */
+    description: string;
+    enforcementLevel: EnforcementLevel;
+    severity: Severity;
+    remediationSteps: string;
+    tags: string[];
+    /** JSON-schema properties of the policy's own settings, each with its default. */
+    config?: Record<string, PolicyConfigJSONSchema>;
+}
+
+/** The resource a check looks at. `props` is the engine's unknown-checking proxy; `raw` the plain object. */
+export interface CheckedResource {
+    type: string;
+    name: string;
+    urn: string;
+    props: Record<string, any>;
+    raw: unknown;
+}
+
+/** A check returns nothing when the resource complies, else one message per violation. */
+export type CheckResult = string | string[] | undefined | void;
+
+export interface ResourcePolicyDefinition<C> extends PolicyMetadata {
+    resourceTypes: readonly string[];
+    check(resource: CheckedResource, config: C & CommonConfig): CheckResult;
+    /** Sets the fix on `resource.props` (which keeps secrets secret) and returns it; undefined when there is nothing to change. */
+    remediate?(resource: CheckedResource, config: C & CommonConfig): Record<string, any> | undefined;
+}
+
+export const waiversSchema: PolicyConfigJSONSchema = {
+    type: "array",
+    description: "Resources this policy does not apply to, each with the reason (kept visible in reports).",
+    items: {
+        type: "object",
+        properties: {
+            resource: { type: "string", minLength: 1, description: "resource name or URN; * and ? are wildcards" },
+            reason: { type: "string", minLength: 1 },
+        },
+        required: ["resource", "reason"],
+        additionalProperties: false,
+    },
+    default: [],
+};
+
+function configSchema(def: PolicyMetadata) {
+    return { properties: { ...(def.config ?? {}), waivers: waiversSchema } };
+}
+
+const schemaDefaults = new WeakMap<PolicyMetadata, Record<string, unknown>>();
+
+/**
+ * The policy's configuration: what the engine configured, over the schema defaults (the engine
+ * merges them too; merging again keeps the policy right under a host that does not).
+ */
+export function configOf<C>(def: PolicyMetadata, configured: object): C & CommonConfig {
+    let defaults = schemaDefaults.get(def);
+    if (!defaults) {
+        defaults = {};
+        for (const [key, schema] of Object.entries(def.config ?? {})) {
+            if (schema.default !== undefined) defaults[key] = schema.default;
+        }
+        schemaDefaults.set(def, defaults);
+    }
+    return { ...defaults, ...configured } as C & CommonConfig;
+}
+
+function globToRegExp(glob: string): RegExp {
+    const escaped = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    return new RegExp(`^${escaped}$`);
+}
+
+/** The waiver that covers a resource (by name or URN), if any. */
+export function findWaiver(waivers: unknown, name: string, urn: string): Waiver | undefined {
+    if (!Array.isArray(waivers)) return undefined;
+    for (const waiver of waivers as Waiver[]) {
+        if (!waiver || typeof waiver.resource !== "string") continue;
+        if (waiver.resource === name || waiver.resource === urn) return waiver;
+        if (/[*?]/.test(waiver.resource)) {
+            const pattern = globToRegExp(waiver.resource);
+            if (pattern.test(name) || pattern.test(urn)) return waiver;
+        }
+    }
+    return undefined;
+}
+
+function metadataOf(def: PolicyMetadata) {
+    return {
+        name: def.name,
+        displayName: def.displayName,
+        description: def.description,
+        enforcementLevel: def.enforcementLevel,
+        severity: def.severity,
+        remediationSteps: def.remediationSteps,
+        tags: def.tags,
+        url: `${README_URL}#${def.name}`,
+        configSchema: configSchema(def),
+    };
+}
+
+function messagesOf(result: CheckResult): string[] {
+    if (!result) return [];
+    return Array.isArray(result) ? result : [result];
+}
+
+/** Attaches the type token so that the engine skips other resource types without calling us. */
+function ofType<F extends object>(type: string, fn: F): F {
+    (fn as any).__pulumiType = type;
+    return fn;
+}
+
+function checkedResource(args: ResourceValidationArgs): CheckedResource {
+    return { type: args.type, name: args.name, urn: args.urn, props: args.props, raw: unwrap(args.props) };
+}
+
+/** A policy that judges one resource at a time. */
+export function resourcePolicy<C = {}>(def: ResourcePolicyDefinition<C>): ResourceValidationPolicy {
+    const validate = (args: ResourceValidationArgs, report: ReportViolation) => {
+        const config = configOf<C>(def, args.getConfig());
+        const waiver = findWaiver(config.waivers, args.name, args.urn);
+        if (waiver) args.notApplicable(`waived: ${waiver.reason}`);
+        for (const message of messagesOf(def.check(checkedResource(args), config))) report(message);
+    };
+    const policy: ResourceValidationPolicy = {
+        ...metadataOf(def),
+        validateResource: def.resourceTypes.map((type) => ofType(type, validate)),
+    };
+    if (def.remediate) {
+        const remediate = def.remediate;
+        policy.remediateResource = (args: ResourceValidationArgs) => {
+            if (!def.resourceTypes.includes(args.type)) return undefined;
+            const config = configOf<C>(def, args.getConfig());
+            if (findWaiver(config.waivers, args.name, args.urn)) return undefined;
+            return remediate(checkedResource(args), config);
+        };
+    }
+    return policy;
+}
+
+/** A violation found by a stack policy, reported on the resource that must change. */
+export interface StackFinding {
+    urn: string;
+    name: string;
+    message: string;
+}
+
+export interface StackPolicyDefinition<C, G> extends PolicyMetadata {
+    check(graph: G, config: C & CommonConfig): Iterable<StackFinding>;
+}
+
+/**
+ * A policy that judges relations between resources. `buildGraph` is called once per AnalyzeStack
+ * and shared by every stack policy of the pack (see graph.ts). Waived findings are dropped and
+ * their reasons reported once through notApplicable, after the violations.
+ */
+export function stackPolicy<C, G>(
+    def: StackPolicyDefinition<C, G>,
+    graphOf: (args: StackValidationArgs) => G,
+): StackValidationPolicy {
+    return {
+        ...metadataOf(def),
+        validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+            const config = configOf<C>(def, args.getConfig());
+            const waived: string[] = [];
+            for (const finding of def.check(graphOf(args), config)) {
+                const waiver = findWaiver(config.waivers, finding.name, finding.urn);
+                if (waiver) waived.push(`${finding.name}: ${waiver.reason}`);
+                else report(finding.message, finding.urn);
+            }
+            if (waived.length > 0) args.notApplicable(`waived: ${waived.join("; ")}`);
+        },
+    };
+}

@@ -1,0 +1,200 @@
+/**
+ * Runs one policy in-process the way @pulumi/policy's server does for the engine: props through the
+ * unknown-checking proxy, the provider's Check defaults filled in, config with schema defaults merged
+ * and validated, violations, "can't run during preview" advisories and not-applicable reasons told apart.
+ */
+import Ajv from "ajv";
+import {
+    PolicyResource,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+    UnknownValueError,
+    unknownCheckingProxy,
+} from "@pulumi/policy";
+import { withProviderDefaults } from "../../checker/provider-defaults";
+
+/** The engine's sentinel for an unknown value (a computed output during a first preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export interface Outcome {
+    /** The policy's own messages, one per violation. */
+    violations: string[];
+    /** Set when the engine would print "can't run policy ... during preview". */
+    cantRunAtPreview?: string;
+    /** Set when the policy declared itself not applicable (waivers). */
+    notApplicable?: string;
+    /** For stack policies: the URN each violation was reported on. */
+    urns: (string | undefined)[];
+}
+
+class NotApplicable extends Error {
+    constructor(readonly reason?: string) {
+        super(reason);
+    }
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
+
+/** Config as the engine hands it to the policy: schema defaults, then the given values; validated. */
+export function engineConfig(policy: { name: string; configSchema?: { properties: Record<string, any> } }, config: Record<string, unknown> = {}) {
+    const properties = policy.configSchema?.properties ?? {};
+    const merged: Record<string, unknown> = {};
+    for (const [key, schema] of Object.entries(properties)) {
+        if (schema.default !== undefined) merged[key] = structuredClone(schema.default);
+    }
+    Object.assign(merged, config);
+    const validate = ajv.compile({ type: "object", properties });
+    if (!validate(merged)) {
+        throw new Error(`config for ${policy.name} fails its schema: ${ajv.errorsText(validate.errors)}`);
+    }
+    return merged;
+}
+
+export function urnOf(type: string, name: string) {
+    return `urn:pulumi:test::test::${type}::${name}`;
+}
+
+function clone<T>(value: T): T {
+    return value === undefined ? value : structuredClone(value);
+}
+
+export interface ResourceInput {
+    type: string;
+    props: Record<string, unknown>;
+    name?: string;
+    config?: Record<string, unknown>;
+    /** Skip the provider's Check defaults (to test a host that does not fill them). */
+    noProviderDefaults?: boolean;
+}
+
+function resourceArgs(policy: ResourceValidationPolicy, input: ResourceInput, props: Record<string, any>) {
+    const name = input.name ?? "res";
+    const config = engineConfig(policy, input.config);
+    return {
+        type: input.type,
+        props,
+        urn: urnOf(input.type, name),
+        name,
+        opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+        stackTags: new Map<string, string>(),
+        isType: () => false,
+        asType: () => undefined,
+        getConfig: () => ({ ...config }) as any,
+        notApplicable: (reason?: string): never => {
+            throw new NotApplicable(reason);
+        },
+    };
+}
+
+function inputsOf(input: ResourceInput) {
+    return input.noProviderDefaults ? clone(input.props) : withProviderDefaults(input.type, clone(input.props));
+}
+
+/** Analyze: every validation of the policy that applies to the resource's type. */
+export async function analyze(policy: ResourceValidationPolicy, input: ResourceInput): Promise<Outcome> {
+    const outcome: Outcome = { violations: [], urns: [] };
+    const validations = Array.isArray(policy.validateResource) ? policy.validateResource : policy.validateResource ? [policy.validateResource] : [];
+    for (const validation of validations) {
+        const pulumiType = (validation as any).__pulumiType;
+        if (pulumiType && pulumiType !== input.type) continue;
+        const args = resourceArgs(policy, input, unknownCheckingProxy(inputsOf(input)));
+        try {
+            await validation(args as any, (message?: any, urn?: string) => {
+                outcome.violations.push(String(message ?? ""));
+                outcome.urns.push(urn);
+            });
+        } catch (e) {
+            if (e instanceof UnknownValueError) outcome.cantRunAtPreview = (e as Error).message;
+            else if (e instanceof NotApplicable) outcome.notApplicable = e.reason;
+            else throw e;
+        }
+    }
+    return outcome;
+}
+
+/** Remediate: the properties the policy's remediation returns (undefined when it changes nothing). */
+export async function remediate(policy: ResourceValidationPolicy, input: ResourceInput): Promise<Record<string, unknown> | undefined> {
+    if (!policy.remediateResource) throw new Error(`${policy.name} has no remediation`);
+    const args = resourceArgs(policy, input, unknownCheckingProxy(inputsOf(input)));
+    const result = await policy.remediateResource(args as any);
+    return result ? JSON.parse(JSON.stringify(result)) : undefined;
+}
+
+export interface StackResourceInput {
+    type: string;
+    name: string;
+    props: Record<string, unknown>;
+    /** Name of the parent resource. */
+    parent?: string;
+    /** Names of the resources this one depends on. */
+    dependencies?: string[];
+    /** Property name -> names of the resources that property's value came from. */
+    propertyDependencies?: Record<string, string[]>;
+}
+
+/**
+ * AnalyzeStack: the resources as PolicyResources with parent, dependencies and property
+ * dependencies resolved to resource objects, as the server builds them. Each call runs in its own
+ * turn of the event loop, as each AnalyzeStack RPC does.
+ */
+export async function analyzeStack(
+    policy: StackValidationPolicy,
+    resources: StackResourceInput[],
+    config: Record<string, unknown> = {},
+): Promise<Outcome> {
+    await new Promise((resolve) => setImmediate(resolve));
+    const byName = new Map<string, PolicyResource>();
+    const built: PolicyResource[] = resources.map((r) => {
+        const props = unknownCheckingProxy(withProviderDefaults(r.type, clone(r.props)));
+        const resource: PolicyResource = {
+            type: r.type,
+            props,
+            urn: urnOf(r.type, r.name),
+            name: r.name,
+            opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+            dependencies: [],
+            propertyDependencies: {},
+            isType: () => false,
+            asType: () => undefined,
+        } as any;
+        byName.set(r.name, resource);
+        return resource;
+    });
+    const resolve = (names: string[] | undefined) =>
+        (names ?? []).map((n) => {
+            const found = byName.get(n);
+            if (!found) throw new Error(`test graph: no resource named ${n}`);
+            return found;
+        });
+    resources.forEach((r, i) => {
+        const resource = built[i] as any;
+        if (r.parent) resource.parent = resolve([r.parent])[0];
+        resource.dependencies = resolve(r.dependencies);
+        for (const [property, names] of Object.entries(r.propertyDependencies ?? {})) {
+            resource.propertyDependencies[property] = resolve(names);
+        }
+    });
+    const merged = engineConfig(policy, config);
+    const outcome: Outcome = { violations: [], urns: [] };
+    try {
+        await policy.validateStack(
+            {
+                resources: built,
+                getConfig: () => ({ ...merged }) as any,
+                stackTags: new Map(),
+                notApplicable: (reason?: string): never => {
+                    throw new NotApplicable(reason);
+                },
+            } as any,
+            (message?: any, urn?: string) => {
+                outcome.violations.push(String(message ?? ""));
+                outcome.urns.push(urn);
+            },
+        );
+    } catch (e) {
+        if (e instanceof UnknownValueError) outcome.cantRunAtPreview = (e as Error).message;
+        else if (e instanceof NotApplicable) outcome.notApplicable = e.reason;
+        else throw e;
+    }
+    return outcome;
+}
