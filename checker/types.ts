@@ -1,0 +1,57 @@
+/** What the checker's parts hand each other: a captured program, and the pack's verdicts on it. */
+
+/** One resource registered by a program run on mocks, as the engine would know it. */
+export interface CapturedResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** A custom resource (false for components and the stack). */
+    custom: boolean;
+    parent?: string;
+    /** URNs this resource depends on (explicit dependsOn and every resource its inputs came from). */
+    dependencies: string[];
+    /** Top-level input property -> URNs of the resources its value came from. */
+    propertyDependencies: Record<string, string[]>;
+    /** URN of the explicit provider, if any. */
+    provider?: string;
+    /** Inputs after the provider's Check (provider defaults filled in); unknowns as the engine's sentinels. */
+    inputs: Record<string, unknown>;
+    /** State after the step: inputs plus outputs (computed outputs unknown in preview). AnalyzeStack sees these. */
+    outputs: Record<string, unknown>;
+}
+
+export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
+
+export interface Violation {
+    policyPack: string;
+    policyPackVersion: string;
+    policy: string;
+    enforcementLevel: EnforcementLevel;
+    severity?: string;
+    message: string;
+    /** The resource the violation is reported on; undefined for a stack-level finding. */
+    urn?: string;
+}
+
+export interface NotApplicable {
+    policyPack: string;
+    policy: string;
+    reason: string;
+    urn?: string;
+}
+
+export interface Remediation {
+    policyPack: string;
+    policy: string;
+    urn: string;
+    diagnostic?: string;
+}
+
+export interface AnalysisResult {
+    resources: CapturedResource[];
+    violations: Violation[];
+    /** Policies that declared themselves not applicable with a reason starting "waived:". */
+    waivers: NotApplicable[];
+    remediations: Remediation[];
+    policyPacks: { name: string; version: string; policies: number }[];
+}
