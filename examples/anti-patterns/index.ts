@@ -1,0 +1,212 @@
+/**
+ * The anti-pattern gallery: each classic serverless mistake as its own small group of resources.
+ * Everything around a mistake is built right, so that each group shows exactly the violations of its mistake.
+ * tests/examples/anti-patterns.test.ts asserts the exact (policy, resource) pairs the checker reports.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+const code = new pulumi.asset.AssetArchive({
+    "index.js": new pulumi.asset.StringAsset("exports.handler = async () => ({ batchItemFailures: [] });"),
+});
+
+// Alarms notify this topic.
+const alerts = new aws.sns.Topic("alerts");
+
+interface FunctionOptions {
+    /** Inline IAM statements beyond logging and tracing. */
+    statements?: pulumi.Input<any>[];
+    memorySize?: number;
+    reservedConcurrentExecutions?: number;
+    timeout?: number;
+}
+
+/** A function built right: chosen memory, timeout and concurrency, tracing, logs kept 30 days, a scoped role. */
+function compliantFunction(name: string, options: FunctionOptions = {}) {
+    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: 30 });
+    const role = new aws.iam.Role(`${name}-role`, {
+        assumeRolePolicy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+    });
+    new aws.iam.RolePolicy(`${name}-policy`, {
+        role: role.id,
+        policy: pulumi.jsonStringify({
+            Version: "2012-10-17",
+            Statement: [
+                { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
+                { Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
+                ...(options.statements ?? []),
+            ],
+        }),
+    });
+    return new aws.lambda.Function(name, {
+        runtime: "nodejs22.x",
+        handler: "index.handler",
+        code,
+        role: role.arn,
+        memorySize: options.memorySize,
+        timeout: options.timeout ?? 30,
+        reservedConcurrentExecutions: options.reservedConcurrentExecutions,
+        tracingConfig: { mode: "Active" },
+        loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+    });
+}
+
+/** A dead-letter queue that someone hears about: 14 days of retention, an alarm on its first message. */
+function alarmedDeadLetterQueue(name: string) {
+    const queue = new aws.sqs.Queue(name, { messageRetentionSeconds: 1209600, sqsManagedSseEnabled: true });
+    new aws.cloudwatch.MetricAlarm(`${name}-alarm`, {
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: queue.name },
+        statistic: "Maximum",
+        period: 60,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        alarmActions: [alerts.arn],
+    });
+    return queue;
+}
+
+const defaults = { memorySize: 512, reservedConcurrentExecutions: 5 };
+
+// 1. A dead-letter queue nobody is alarmed about: failed orders pile up in silence for 14 days, then vanish.
+const unwatchedDlq = new aws.sqs.Queue("unwatched-dlq", { messageRetentionSeconds: 1209600 });
+new aws.sqs.Queue("orders-queue", {
+    visibilityTimeoutSeconds: 180,
+    redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: unwatchedDlq.arn, maxReceiveCount: 5 }),
+});
+
+// 2. A stream mapping with infinite retries and no destination: one poison record blocks its shard for 24 hours,
+//    then the batch is dropped with no trace.
+const ledger = new aws.dynamodb.Table("ledger", {
+    hashKey: "pk",
+    attributes: [{ name: "pk", type: "S" }],
+    billingMode: "PAY_PER_REQUEST",
+    streamEnabled: true,
+    streamViewType: "NEW_IMAGE",
+});
+const ledgerProjector = compliantFunction("ledger-projector", {
+    ...defaults,
+    statements: [{ Effect: "Allow", Action: ["dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream"], Resource: ledger.streamArn }],
+});
+new aws.lambda.EventSourceMapping("ledger-stream", {
+    eventSourceArn: ledger.streamArn,
+    functionName: ledgerProjector.arn,
+    startingPosition: "LATEST",
+    functionResponseTypes: ["ReportBatchItemFailures"],
+});
+
+// 3. An async function with nowhere to send failures: after two retries, EventBridge's event is gone.
+const nightly = new aws.cloudwatch.EventRule("nightly", { scheduleExpression: "cron(0 2 * * ? *)" });
+const reportBuilder = compliantFunction("report-builder", defaults);
+new aws.lambda.Permission("report-builder-invoke", {
+    action: "lambda:InvokeFunction",
+    function: reportBuilder.name,
+    principal: "events.amazonaws.com",
+    sourceArn: nightly.arn,
+});
+new aws.cloudwatch.EventTarget("nightly-report", {
+    rule: nightly.name,
+    arn: reportBuilder.arn,
+    deadLetterConfig: { arn: alarmedDeadLetterQueue("nightly-dlq").arn },
+    retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+});
+
+// 4. A queue that redelivers before the function finishes: the 30-second default visibility timeout against a
+//    60-second function hands every slow message to a second invocation.
+const invoiceDlq = alarmedDeadLetterQueue("invoices-dlq");
+const invoices = new aws.sqs.Queue("invoices", {
+    redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: invoiceDlq.arn, maxReceiveCount: 5 }),
+});
+const invoicer = compliantFunction("invoicer", {
+    ...defaults,
+    timeout: 60,
+    statements: [{ Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: invoices.arn }],
+});
+new aws.lambda.EventSourceMapping("invoices-source", {
+    eventSourceArn: invoices.arn,
+    functionName: invoicer.arn,
+    functionResponseTypes: ["ReportBatchItemFailures"],
+    scalingConfig: { maximumConcurrency: 2 },
+});
+
+// 5. A function that writes to the queue that triggers it: every message makes another, forever.
+const retriesDlq = alarmedDeadLetterQueue("retries-dlq");
+const retries = new aws.sqs.Queue("retries", {
+    visibilityTimeoutSeconds: 180,
+    redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: retriesDlq.arn, maxReceiveCount: 5 }),
+});
+const retrier = compliantFunction("retrier", {
+    ...defaults,
+    statements: [
+        { Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: retries.arn },
+        { Effect: "Allow", Action: "sqs:SendMessage", Resource: retries.arn },
+    ],
+});
+new aws.lambda.EventSourceMapping("retries-source", {
+    eventSourceArn: retries.arn,
+    functionName: retrier.arn,
+    functionResponseTypes: ["ReportBatchItemFailures"],
+    scalingConfig: { maximumConcurrency: 2 },
+});
+
+// 6. A DynamoDB stream loop: the function updates the table whose stream invokes it. AWS's loop detection does not
+//    see loops through DynamoDB streams.
+const counters = new aws.dynamodb.Table("counters", {
+    hashKey: "pk",
+    attributes: [{ name: "pk", type: "S" }],
+    billingMode: "PAY_PER_REQUEST",
+    streamEnabled: true,
+    streamViewType: "NEW_AND_OLD_IMAGES",
+});
+const counter = compliantFunction("counter", {
+    ...defaults,
+    statements: [
+        { Effect: "Allow", Action: ["dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream"], Resource: counters.streamArn },
+        { Effect: "Allow", Action: "dynamodb:UpdateItem", Resource: counters.arn },
+    ],
+});
+const countersFailures = alarmedDeadLetterQueue("counters-failures");
+new aws.lambda.EventSourceMapping("counters-stream", {
+    eventSourceArn: counters.streamArn,
+    functionName: counter.arn,
+    startingPosition: "LATEST",
+    functionResponseTypes: ["ReportBatchItemFailures"],
+    maximumRetryAttempts: 5,
+    maximumRecordAgeInSeconds: 3600,
+    bisectBatchOnFunctionError: true,
+    destinationConfig: { onFailure: { destinationArn: countersFailures.arn } },
+});
+
+// 7. A public REST API with no WAF and no throttling: one scraper can spend the month's budget.
+const api = new aws.apigateway.RestApi("public-api", {});
+const health = new aws.apigateway.Resource("public-api-health", { restApi: api.id, parentId: api.rootResourceId, pathPart: "health" });
+const getHealth = new aws.apigateway.Method("public-api-get-health", { restApi: api.id, resourceId: health.id, httpMethod: "GET", authorization: "NONE" });
+const healthIntegration = new aws.apigateway.Integration("public-api-health-mock", {
+    restApi: api.id,
+    resourceId: health.id,
+    httpMethod: getHealth.httpMethod,
+    type: "MOCK",
+});
+const deployment = new aws.apigateway.Deployment("public-api-deployment", { restApi: api.id }, { dependsOn: [healthIntegration] });
+const accessLogs = new aws.cloudwatch.LogGroup("public-api-access-logs", { retentionInDays: 30 });
+new aws.apigateway.Stage("public-api-prod", {
+    restApi: api.id,
+    deployment: deployment.id,
+    stageName: "prod",
+    accessLogSettings: { destinationArn: accessLogs.arn, format: '{"requestId":"$context.requestId","status":"$context.status"}' },
+});
+
+// 8. A function URL anyone on the internet can call.
+const webhook = compliantFunction("webhook", defaults);
+new aws.lambda.FunctionUrl("webhook-url", { functionName: webhook.name, authorizationType: "NONE" });
+
+// 9. Memory and concurrency left unset: 128 MB of memory and CPU, and a function that can take every concurrent
+//    execution in the account.
+compliantFunction("thumbnailer");
+
+// 10. No budget: nothing here tells anyone when the bill starts to climb.
