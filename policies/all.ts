@@ -1,12 +1,42 @@
 import type { Policies } from "@pulumi/policy";
 // imports: resource policies
 import { lambdaMemorySize } from "./lambda/memory-size";
+import { lambdaTimeout } from "./lambda/timeout";
+import { lambdaReservedConcurrency } from "./lambda/reserved-concurrency";
+import { lambdaRecursiveLoopDetection } from "./lambda/recursive-loop-detection";
+import { lambdaFunctionUrlAuth } from "./lambda/function-url-auth";
+import { lambdaPermissionSourceScoped } from "./lambda/permission-source-scoped";
+import { lambdaRuntimeSupported } from "./lambda/runtime-supported";
+import { lambdaTracing } from "./lambda/tracing";
+import { asyncInvokeFailureDestination } from "./failure-destinations/async-invoke-failure-destination";
+import { streamFailureDestination } from "./event-sources/stream-failure-destination";
+import { streamBoundedRetries } from "./event-sources/stream-bounded-retries";
+import { batchItemFailures } from "./event-sources/batch-item-failures";
+import { sqsEventSourceMaxConcurrency } from "./event-sources/sqs-event-source-max-concurrency";
+import { snsSubscriptionDlq } from "./failure-destinations/sns-subscription-dlq";
+import { eventbridgeTargetDlq } from "./failure-destinations/eventbridge-target-dlq";
+import { apiAccessLogging } from "./api/access-logging";
 // imports: stack policies
 
 /** Every policy of the pack, in the order reports list them. */
 export const allPolicies: Policies = [
     // resource policies
     lambdaMemorySize,
+    lambdaTimeout,
+    lambdaReservedConcurrency,
+    lambdaRecursiveLoopDetection,
+    lambdaFunctionUrlAuth,
+    lambdaPermissionSourceScoped,
+    lambdaRuntimeSupported,
+    lambdaTracing,
+    asyncInvokeFailureDestination,
+    streamFailureDestination,
+    streamBoundedRetries,
+    batchItemFailures,
+    sqsEventSourceMaxConcurrency,
+    snsSubscriptionDlq,
+    eventbridgeTargetDlq,
+    apiAccessLogging,
     // end of resource policies
     // stack policies
     // end of stack policies

@@ -1,0 +1,43 @@
+import { resourcePolicy } from "../lib/policy";
+import { asNumber, isSet, known } from "../lib/props";
+import { T } from "../lib/types";
+
+interface Config {
+    maximumSeconds: number;
+    allowPlatformDefault: boolean;
+}
+
+const PLATFORM_DEFAULT_SECONDS = 3;
+
+export const lambdaTimeout = resourcePolicy<Config>({
+    name: "lambda-timeout",
+    displayName: "Lambda timeout is chosen",
+    description:
+        "The 3-second platform default kills any call to a slow dependency half-way, and a timeout far above the " +
+        "real run time lets a stuck invocation burn money and hold concurrency (and hides queue visibility-timeout mistakes).",
+    enforcementLevel: "advisory",
+    severity: "medium",
+    tags: ["lambda", "reliability", "cost"],
+    remediationSteps:
+        "Set `timeout` on the function to a little above its measured worst-case duration (in seconds), " +
+        "and no higher than what its callers wait for.",
+    config: {
+        maximumSeconds: { type: "integer", minimum: 1, maximum: 900, default: 900, description: "largest timeout allowed, in seconds" },
+        allowPlatformDefault: { type: "boolean", default: false, description: "accept an unset timeout (3 seconds)" },
+    },
+    resourceTypes: [T.lambdaFunction],
+    check({ raw }, config) {
+        if (!isSet(raw, "timeout")) {
+            return config.allowPlatformDefault ? undefined : "`timeout` is not set, so the function stops after the 3-second platform default: set `timeout` explicitly.";
+        }
+        const timeout = asNumber(known(raw, "timeout"));
+        if (timeout === undefined) return "`timeout` is not a number: set it to a whole number of seconds.";
+        if (timeout === PLATFORM_DEFAULT_SECONDS && !config.allowPlatformDefault) {
+            return "`timeout` is 3 seconds, the platform default: set it to the function's measured worst case plus a margin.";
+        }
+        if (timeout > config.maximumSeconds) {
+            return `\`timeout\` is ${timeout} seconds, above the allowed maximum of ${config.maximumSeconds}: lower it to at most ${config.maximumSeconds}.`;
+        }
+        return undefined;
+    },
+});
