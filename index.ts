@@ -1,2 +1,2 @@
 /** serverless-guardrails: compliant serverless components for Pulumi. The test kit is at `serverless-guardrails/testing`. */
-export {};
+export * from "./components";
