@@ -17,6 +17,12 @@ import { snsSubscriptionDlq } from "./failure-destinations/sns-subscription-dlq"
 import { eventbridgeTargetDlq } from "./failure-destinations/eventbridge-target-dlq";
 import { apiAccessLogging } from "./api/access-logging";
 // imports: stack policies
+import { sqsQueueDlq } from "./failure-handling/sqs-queue-dlq";
+import { dlqAlarm } from "./failure-handling/dlq-alarm";
+import { dlqRetention } from "./failure-handling/dlq-retention";
+import { lambdaAsyncFailureDestination } from "./failure-handling/lambda-async-failure-destination";
+import { sqsVisibilityTimeout } from "./scaling/sqs-visibility-timeout";
+import { lambdaConcurrencyQuota } from "./scaling/lambda-concurrency-quota";
 
 /** Every policy of the pack, in the order reports list them. */
 export const allPolicies: Policies = [
@@ -39,5 +45,11 @@ export const allPolicies: Policies = [
     apiAccessLogging,
     // end of resource policies
     // stack policies
+    sqsQueueDlq,
+    dlqAlarm,
+    dlqRetention,
+    lambdaAsyncFailureDestination,
+    sqsVisibilityTimeout,
+    lambdaConcurrencyQuota,
     // end of stack policies
 ];

@@ -5,8 +5,8 @@ import { T } from "../types";
 /** A resource through which AWS invokes a function asynchronously (the event is queued, retried twice, then dropped). */
 export interface AsyncInvoker {
     invoker: Node;
-    /** "SNS subscription", "S3 bucket notification", ... */
-    via: string;
+    /** The property of the invoker that names the function. */
+    property: string;
 }
 
 /** Service principals that invoke Lambda asynchronously. */
@@ -28,15 +28,15 @@ function sesInvokesAsync(rule: Node): boolean {
     return actions.length === 0 || actions.some((action) => asRecord(action)?.invocationType !== "RequestResponse");
 }
 
-const sources: { type: string; property: string; via: string; applies?: (invoker: Node) => boolean }[] = [
-    { type: T.snsTopicSubscription, property: "endpoint", via: "SNS subscription", applies: protocolAllows },
-    { type: T.lambdaPermission, property: "function", via: "Lambda permission", applies: principalIsAsync },
-    { type: T.s3BucketNotification, property: "lambdaFunctions", via: "S3 bucket notification" },
-    { type: T.eventTarget, property: "arn", via: "EventBridge target" },
-    { type: T.schedulerSchedule, property: "target", via: "EventBridge Scheduler schedule" },
-    { type: T.logSubscriptionFilter, property: "destinationArn", via: "log subscription filter" },
-    { type: T.iotTopicRule, property: "lambdas", via: "IoT topic rule" },
-    { type: T.sesReceiptRule, property: "lambdaActions", via: "SES receipt rule", applies: sesInvokesAsync },
+const sources: { type: string; property: string; applies?: (invoker: Node) => boolean }[] = [
+    { type: T.snsTopicSubscription, property: "endpoint", applies: protocolAllows },
+    { type: T.lambdaPermission, property: "function", applies: principalIsAsync },
+    { type: T.s3BucketNotification, property: "lambdaFunctions" },
+    { type: T.eventTarget, property: "arn" },
+    { type: T.schedulerSchedule, property: "target" },
+    { type: T.logSubscriptionFilter, property: "destinationArn" },
+    { type: T.iotTopicRule, property: "lambdas" },
+    { type: T.sesReceiptRule, property: "lambdaActions", applies: sesInvokesAsync },
 ];
 
 /** The resources through which AWS invokes `fn` asynchronously. */
@@ -44,7 +44,7 @@ export function asyncInvokersOf(graph: ResourceGraph, fn: Node): AsyncInvoker[] 
     const invokers: AsyncInvoker[] = [];
     for (const source of sources) {
         for (const invoker of graph.referrers(fn, source.property, source.type)) {
-            if (!source.applies || source.applies(invoker)) invokers.push({ invoker, via: source.via });
+            if (!source.applies || source.applies(invoker)) invokers.push({ invoker, property: source.property });
         }
     }
     return invokers;
