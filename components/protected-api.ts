@@ -1,0 +1,208 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { ArgumentErrors } from "./lib/argument-errors";
+import { withDefaults } from "./lib/defaults";
+import { logRetentionDays } from "./lib/function";
+import { assumeRolePolicy } from "./lib/iam";
+
+/**
+ * Protects one API: give either `restApiId` + `deploymentId` (the component creates the stage, with
+ * throttling, access logs and tracing) or `appSyncApiArn` (AppSync has no stage: its logging is set on the
+ * API itself, `logConfig`).
+ */
+export interface ProtectedApiArgs {
+    /** The REST API whose stage this component creates. */
+    restApiId?: pulumi.Input<string>;
+    /** The deployment the stage serves; required with `restApiId`. */
+    deploymentId?: pulumi.Input<string>;
+    /** Default `api`. */
+    stageName?: string;
+    /** An AppSync GraphQL API to protect instead of a REST API stage. */
+    appSyncApiArn?: pulumi.Input<string>;
+    /** Requests one client IP may make per `rateLimitWindowSeconds` before WAF blocks it. Default 1000. */
+    rateLimit?: number;
+    /** 60, 120, 300 or 600. Default 300. */
+    rateLimitWindowSeconds?: number;
+    /** Stage-wide steady requests per second (`*` / `*` method settings). Default 100. */
+    throttlingRateLimit?: number;
+    /** Stage-wide burst. Default 200. */
+    throttlingBurstLimit?: number;
+    /** Days the access log group keeps logs. Default 30. */
+    accessLogRetentionInDays?: number;
+    /** Access log line format. Default: a JSON line with request id, caller, status, latency and WAF result. */
+    accessLogFormat?: string;
+    /** X-Ray tracing on the stage. Default true. */
+    tracingEnabled?: boolean;
+    /**
+     * Also create the account-wide role that lets API Gateway write to CloudWatch Logs (one per account and
+     * region; access logs fail to deploy until it exists). Default false.
+     */
+    createAccountLoggingRole?: boolean;
+}
+
+export const protectedApiDefaults = {
+    stageName: "api",
+    rateLimit: 1000,
+    rateLimitWindowSeconds: 300,
+    throttlingRateLimit: 100,
+    throttlingBurstLimit: 200,
+    accessLogRetentionInDays: 30,
+    accessLogFormat: JSON.stringify({
+        requestId: "$context.requestId",
+        ip: "$context.identity.sourceIp",
+        requestTime: "$context.requestTime",
+        httpMethod: "$context.httpMethod",
+        resourcePath: "$context.resourcePath",
+        status: "$context.status",
+        responseLength: "$context.responseLength",
+        latency: "$context.responseLatency",
+        integrationError: "$context.integration.error",
+        wafStatus: "$context.waf.status",
+    }),
+    tracingEnabled: true,
+    createAccountLoggingRole: false,
+} as const;
+
+/** AWS managed rule groups every protected API gets, in evaluation order after the rate limit. */
+export const managedRuleGroups = ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"] as const;
+
+function validate(name: string, args: ProtectedApiArgs | undefined) {
+    const errors = new ArgumentErrors("ProtectedApi", name);
+    const a = args ?? {};
+    const rest = a.restApiId !== undefined && a.restApiId !== null;
+    const appSync = a.appSyncApiArn !== undefined && a.appSyncApiArn !== null;
+    if (rest === appSync) errors.add("restApiId", "or appSyncApiArn is required (exactly one: the API this component protects)");
+    if (rest) errors.required("deploymentId", a.deploymentId);
+    if (appSync) {
+        for (const field of ["deploymentId", "stageName", "throttlingRateLimit", "throttlingBurstLimit", "accessLogFormat", "accessLogRetentionInDays"] as const) {
+            if (a[field] !== undefined) errors.add(field, "applies to a REST API stage only; AppSync has no stage");
+        }
+    }
+    if (a.stageName !== undefined && (typeof a.stageName !== "string" || !/^[A-Za-z0-9_-]{1,128}$/.test(a.stageName))) {
+        errors.add("stageName", "must be 1-128 letters, digits, `-` or `_`");
+    }
+    errors.integerInRange("rateLimit", a.rateLimit, 10, 2_000_000_000);
+    errors.oneOf("rateLimitWindowSeconds", a.rateLimitWindowSeconds, [60, 120, 300, 600]);
+    errors.integerInRange("throttlingBurstLimit", a.throttlingBurstLimit, 1, 5000);
+    if (a.throttlingRateLimit !== undefined && (typeof a.throttlingRateLimit !== "number" || !(a.throttlingRateLimit > 0) || a.throttlingRateLimit > 10000)) {
+        errors.add("throttlingRateLimit", `must be greater than 0 and at most 10000 requests per second (got ${a.throttlingRateLimit})`);
+    }
+    errors.oneOf("accessLogRetentionInDays", a.accessLogRetentionInDays, logRetentionDays);
+    if (a.accessLogFormat !== undefined && (typeof a.accessLogFormat !== "string" || !a.accessLogFormat.includes("$context.requestId"))) {
+        errors.add("accessLogFormat", "must be a string that includes $context.requestId (API Gateway rejects formats without it)");
+    }
+    errors.throwIfAny();
+}
+
+function visibility(metricName: string) {
+    return { cloudwatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true };
+}
+
+/**
+ * A WAFv2 web ACL (per-IP rate limit, AWS managed common and known-bad-inputs rules) associated with a REST API
+ * stage or an AppSync API. For a REST API it also creates the stage with access logs, tracing and `*` / `*`
+ * throttling, so one abusive client cannot exhaust the account's concurrency or the bill.
+ */
+export class ProtectedApi extends pulumi.ComponentResource {
+    public readonly webAcl: aws.wafv2.WebAcl;
+    public readonly association: aws.wafv2.WebAclAssociation;
+    public readonly stage?: aws.apigateway.Stage;
+    public readonly methodSettings?: aws.apigateway.MethodSettings;
+    public readonly accessLogGroup?: aws.cloudwatch.LogGroup;
+    /** The stage's invoke URL (REST API only). */
+    public readonly url?: pulumi.Output<string>;
+
+    constructor(name: string, args: ProtectedApiArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("serverless-guardrails:index:ProtectedApi", name, args, opts);
+        validate(name, args);
+        const settings = withDefaults(protectedApiDefaults, args);
+        const parent = { parent: this };
+        const metricPrefix = name.replace(/[^A-Za-z0-9_-]/g, "-");
+        this.webAcl = new aws.wafv2.WebAcl(
+            `${name}-web-acl`,
+            {
+                scope: "REGIONAL",
+                defaultAction: { allow: {} },
+                rules: [
+                    {
+                        name: "rate-limit-per-ip",
+                        priority: 0,
+                        action: { block: {} },
+                        statement: {
+                            rateBasedStatement: { limit: settings.rateLimit, evaluationWindowSec: settings.rateLimitWindowSeconds, aggregateKeyType: "IP" },
+                        },
+                        visibilityConfig: visibility(`${metricPrefix}-rate-limit`),
+                    },
+                    ...managedRuleGroups.map((group, index) => ({
+                        name: group,
+                        priority: index + 1,
+                        overrideAction: { none: {} },
+                        statement: { managedRuleGroupStatement: { vendorName: "AWS", name: group } },
+                        visibilityConfig: visibility(`${metricPrefix}-${group}`),
+                    })),
+                ],
+                visibilityConfig: visibility(metricPrefix),
+            },
+            parent,
+        );
+
+        let protectedArn: pulumi.Input<string>;
+        if (settings.restApiId !== undefined) {
+            const dependsOn: pulumi.Resource[] = [];
+            if (settings.createAccountLoggingRole) dependsOn.push(this.accountLoggingRole(name));
+            this.accessLogGroup = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: settings.accessLogRetentionInDays }, parent);
+            this.stage = new aws.apigateway.Stage(
+                `${name}-stage`,
+                {
+                    restApi: settings.restApiId,
+                    deployment: settings.deploymentId!,
+                    stageName: settings.stageName,
+                    xrayTracingEnabled: settings.tracingEnabled,
+                    accessLogSettings: { destinationArn: this.accessLogGroup.arn, format: settings.accessLogFormat },
+                },
+                { parent: this, dependsOn },
+            );
+            this.methodSettings = new aws.apigateway.MethodSettings(
+                `${name}-throttling`,
+                {
+                    restApi: settings.restApiId,
+                    stageName: this.stage.stageName,
+                    methodPath: "*/*",
+                    settings: {
+                        throttlingRateLimit: settings.throttlingRateLimit,
+                        throttlingBurstLimit: settings.throttlingBurstLimit,
+                        metricsEnabled: true,
+                    },
+                },
+                parent,
+            );
+            this.url = this.stage.invokeUrl;
+            protectedArn = this.stage.arn;
+        } else {
+            protectedArn = settings.appSyncApiArn!;
+        }
+        this.association = new aws.wafv2.WebAclAssociation(`${name}-waf`, { resourceArn: protectedArn, webAclArn: this.webAcl.arn }, parent);
+        this.registerOutputs({
+            webAcl: this.webAcl,
+            association: this.association,
+            stage: this.stage,
+            methodSettings: this.methodSettings,
+            accessLogGroup: this.accessLogGroup,
+            url: this.url,
+        });
+    }
+
+    private accountLoggingRole(name: string): aws.apigateway.Account {
+        const role = new aws.iam.Role(
+            `${name}-apigateway-logs-role`,
+            { assumeRolePolicy: assumeRolePolicy("apigateway.amazonaws.com") },
+            { parent: this },
+        );
+        const attachment = new aws.iam.RolePolicyAttachment(
+            `${name}-apigateway-logs-policy`,
+            { role: role.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs" },
+            { parent: this },
+        );
+        return new aws.apigateway.Account(`${name}-apigateway-account`, { cloudwatchRoleArn: role.arn }, { parent: this, dependsOn: [attachment] });
+    }
+}
