@@ -1,16 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { arnService } from "../../policies/lib/arns";
 import type { PolicyStatementArgs } from "./iam";
 
-/** The service of an ARN (`arn:aws:sqs:...` -> `sqs`), or undefined for anything that is not an ARN. */
-export function arnService(arn: string): string | undefined {
-    const parts = arn.split(":");
-    return parts.length >= 6 && parts[0] === "arn" ? parts[2] : undefined;
-}
-
-/** True for a FIFO queue or topic ARN or URL. */
-export function isFifoName(arnOrName: string): boolean {
-    return arnOrName.endsWith(".fifo");
-}
+export { arnService, isFifoArn } from "../../policies/lib/arns";
 
 /** The value when it is a plain string now (not an Output or a promise), else undefined. */
 export function plainString(value: pulumi.Input<string> | undefined): string | undefined {

@@ -3,4 +3,4 @@ export { createFunction, functionDefaults, logRetentionDays, resolveFunctionArgs
 export type { FunctionArgs, FunctionParts, ResolvedFunctionArgs } from "./function";
 export { assumeRolePolicy, policyDocument } from "./iam";
 export type { PolicyStatementArgs } from "./iam";
-export { arnService, destinationServices, destinationStatements, isFifoName, plainString } from "./arns";
+export { arnService, destinationServices, destinationStatements, isFifoArn, plainString } from "./arns";

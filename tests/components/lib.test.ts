@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentErrors, ComponentArgumentError } from "../../components/lib/argument-errors";
 import { createFunction, functionDefaults, validateFunctionArgs } from "../../components/lib/function";
-import { arnService, destinationStatements, isFifoName } from "../../components/lib/arns";
+import { arnService, destinationStatements, isFifoArn } from "../../components/lib/arns";
 import { policyDocument } from "../../components/lib/iam";
 
 interface Registered {
@@ -186,7 +186,7 @@ describe("arns", () => {
     test("service, FIFO, and the statement a destination needs", async () => {
         expect(arnService("arn:aws:sqs:us-east-1:1:q")).toBe("sqs");
         expect(arnService("not-an-arn")).toBeUndefined();
-        expect(isFifoName("arn:aws:sqs:us-east-1:1:q.fifo")).toBe(true);
+        expect(isFifoArn("arn:aws:sqs:us-east-1:1:q.fifo")).toBe(true);
         expect(await valueOf(destinationStatements("arn:aws:sns:us-east-1:1:t"))).toEqual({ actions: ["sns:Publish"], resources: ["arn:aws:sns:us-east-1:1:t"] });
         expect((await valueOf(destinationStatements("arn:aws:s3:::b"))).resources).toEqual(["arn:aws:s3:::b", "arn:aws:s3:::b/*"]);
         expect((await valueOf(destinationStatements("arn:aws:events:us-east-1:1:event-bus/b"))).actions).toEqual(["events:PutEvents"]);

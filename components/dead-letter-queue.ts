@@ -1,0 +1,218 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { ArgumentErrors } from "./lib/argument-errors";
+import { arnService, plainString } from "./lib/arns";
+import { nameOf, rememberName } from "./lib/names";
+
+/** An AWS service allowed to send to the queue, only on behalf of one source (e.g. an SNS topic or an EventBridge rule). */
+export interface QueueSenderArgs {
+    /** Service principal, e.g. `sns.amazonaws.com` or `events.amazonaws.com`. */
+    service: string;
+    /** ARN of the resource the service sends for; the queue policy requires it as `aws:SourceArn`. */
+    sourceArn: pulumi.Input<string>;
+}
+
+export interface DeadLetterQueueArgs {
+    /** Seconds a message is kept, 60-1209600. Default 1209600 (14 days, the maximum: longer than any source queue). */
+    messageRetentionSeconds?: number;
+    /** A FIFO queue (the dead-letter queue of a FIFO queue or topic must be FIFO). Default false. */
+    fifo?: boolean;
+    /** KMS key for server-side encryption. Default: SQS-managed encryption (SSE-SQS). */
+    kmsMasterKeyId?: pulumi.Input<string>;
+    /** SNS topic the alarms notify. Default: a new topic. */
+    alarmTopicArn?: pulumi.Input<string>;
+    /** E-mail addresses subscribed to the alarm topic. */
+    alarmEmails?: string[];
+    /** The age alarm fires when the oldest message is older than this many seconds. Default: half the retention. */
+    maximumMessageAgeSeconds?: number;
+    /** Queues allowed to use this one as their dead-letter queue (redrive-allow policy). Or call `allowRedriveFrom` later. */
+    sourceQueueArns?: pulumi.Input<string>[];
+    /** Services allowed to send failed events here (queue policy). Or call `allowSendFrom` later. */
+    senders?: QueueSenderArgs[];
+}
+
+export const deadLetterQueueDefaults = {
+    messageRetentionSeconds: 1209600,
+    fifo: false,
+    alarmPeriodSeconds: 60,
+} as const;
+
+/**
+ * An SQS dead-letter queue that someone hears about: 14-day retention, encryption, an alarm on the first visible
+ * message and one on message age, both notifying an SNS topic (given, or a new one with optional e-mail
+ * subscriptions), and a redrive-allow policy limited to its source queues.
+ */
+export class DeadLetterQueue extends pulumi.ComponentResource {
+    public readonly queue: aws.sqs.Queue;
+    public readonly queueArn: pulumi.Output<string>;
+    public readonly queueUrl: pulumi.Output<string>;
+    public readonly queueName: pulumi.Output<string>;
+    public readonly alarmTopicArn: pulumi.Output<string>;
+    public readonly messagesAlarm: aws.cloudwatch.MetricAlarm;
+    public readonly ageAlarm: aws.cloudwatch.MetricAlarm;
+
+    constructor(name: string, args: DeadLetterQueueArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        const errors = new ArgumentErrors("DeadLetterQueue", name);
+        validateDeadLetterQueueArgs(errors, "", args ?? {});
+        errors.throwIfAny();
+        super("serverless-guardrails:index:DeadLetterQueue", name, {}, opts);
+        rememberName(this, name);
+        args = args ?? {};
+        const retention = args.messageRetentionSeconds ?? deadLetterQueueDefaults.messageRetentionSeconds;
+        const fifo = args.fifo ?? deadLetterQueueDefaults.fifo;
+        const parent = { parent: this };
+
+        this.queue = new aws.sqs.Queue(
+            `${name}-queue`,
+            {
+                messageRetentionSeconds: retention,
+                fifoQueue: fifo || undefined,
+                ...(args.kmsMasterKeyId !== undefined ? { kmsMasterKeyId: args.kmsMasterKeyId } : { sqsManagedSseEnabled: true }),
+            },
+            parent,
+        );
+
+        let topicArn: pulumi.Output<string>;
+        if (args.alarmTopicArn !== undefined) {
+            topicArn = pulumi.output(args.alarmTopicArn);
+        } else {
+            topicArn = new aws.sns.Topic(`${name}-alarms`, {}, parent).arn;
+        }
+        const emails = args.alarmEmails ?? [];
+        if (emails.length > 0) {
+            // Undeliverable alarm e-mails go to a queue of their own (alarmed, without e-mails, so this nests once).
+            const undelivered = new DeadLetterQueue(
+                `${name}-undelivered-alarms`,
+                { alarmTopicArn: topicArn, senders: [{ service: "sns.amazonaws.com", sourceArn: topicArn }] },
+                parent,
+            );
+            emails.forEach((email, index) => {
+                new aws.sns.TopicSubscription(
+                    `${name}-alarm-email-${index}`,
+                    {
+                        topic: topicArn,
+                        protocol: "email",
+                        endpoint: email,
+                        redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: undelivered.queueArn }),
+                    },
+                    parent,
+                );
+            });
+        }
+
+        const alarm = (role: string, metricName: string, statistic: string, threshold: number, description: string) =>
+            new aws.cloudwatch.MetricAlarm(
+                `${name}-${role}`,
+                {
+                    namespace: "AWS/SQS",
+                    metricName,
+                    dimensions: { QueueName: this.queue.name },
+                    statistic,
+                    period: deadLetterQueueDefaults.alarmPeriodSeconds,
+                    evaluationPeriods: 1,
+                    threshold,
+                    comparisonOperator: "GreaterThanOrEqualToThreshold",
+                    treatMissingData: "notBreaching",
+                    alarmDescription: description,
+                    alarmActions: [topicArn],
+                    okActions: [topicArn],
+                },
+                parent,
+            );
+        this.messagesAlarm = alarm(
+            "messages-alarm",
+            "ApproximateNumberOfMessagesVisible",
+            "Maximum",
+            1,
+            "A message reached the dead-letter queue: a failure needs a look, then a redrive.",
+        );
+        this.ageAlarm = alarm(
+            "age-alarm",
+            "ApproximateAgeOfOldestMessage",
+            "Maximum",
+            args.maximumMessageAgeSeconds ?? Math.floor(retention / 2),
+            "The oldest dead-lettered message is getting close to its retention limit and will be deleted.",
+        );
+
+        if (args.sourceQueueArns !== undefined) this.allowRedriveFrom(args.sourceQueueArns);
+        if (args.senders !== undefined) this.allowSendFrom(args.senders);
+
+        this.queueArn = this.queue.arn;
+        this.queueUrl = this.queue.url;
+        this.queueName = this.queue.name;
+        this.alarmTopicArn = topicArn;
+        this.registerOutputs({
+            queueArn: this.queueArn,
+            queueUrl: this.queueUrl,
+            queueName: this.queueName,
+            alarmTopicArn: this.alarmTopicArn,
+        });
+    }
+
+    /** Limits which queues may use this one as their dead-letter queue. Call once (AWS keeps one such policy). */
+    allowRedriveFrom(sourceQueueArns: pulumi.Input<string>[]): aws.sqs.RedriveAllowPolicy {
+        return new aws.sqs.RedriveAllowPolicy(
+            `${nameOf(this)}-redrive-allow`,
+            {
+                queueUrl: this.queue.url,
+                redriveAllowPolicy: pulumi.jsonStringify({ redrivePermission: "byQueue", sourceQueueArns }),
+            },
+            { parent: this },
+        );
+    }
+
+    /** Lets AWS services send to this queue on behalf of the given sources only. Call once (AWS keeps one queue policy). */
+    allowSendFrom(senders: QueueSenderArgs[]): aws.sqs.QueuePolicy {
+        return new aws.sqs.QueuePolicy(
+            `${nameOf(this)}-policy`,
+            {
+                queueUrl: this.queue.url,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: senders.map((sender) => ({
+                        Effect: "Allow",
+                        Principal: { Service: sender.service },
+                        Action: "sqs:SendMessage",
+                        Resource: this.queue.arn,
+                        Condition: { ArnEquals: { "aws:SourceArn": sender.sourceArn } },
+                    })),
+                }),
+            },
+            { parent: this },
+        );
+    }
+
+}
+
+/** Records every invalid DeadLetterQueue argument, prefixed with `argument` (e.g. `deadLetterQueue`) when nested. */
+export function validateDeadLetterQueueArgs(errors: ArgumentErrors, argument: string, args: DeadLetterQueueArgs): void {
+    const at = (field: string) => (argument ? `${argument}.${field}` : field);
+    if (typeof args !== "object" || args === null) {
+        errors.add(argument || "args", "must be an object");
+        return;
+    }
+    errors.integerInRange(at("messageRetentionSeconds"), args.messageRetentionSeconds, 60, 1209600);
+    const retention = args.messageRetentionSeconds ?? deadLetterQueueDefaults.messageRetentionSeconds;
+    errors.integerInRange(at("maximumMessageAgeSeconds"), args.maximumMessageAgeSeconds, 60, typeof retention === "number" ? retention : 1209600);
+    const topic = plainString(args.alarmTopicArn);
+    if (topic !== undefined && arnService(topic) !== "sns") errors.add(at("alarmTopicArn"), `must be an SNS topic ARN (got ${JSON.stringify(topic)})`);
+    if (args.alarmEmails !== undefined) {
+        if (!Array.isArray(args.alarmEmails)) errors.add(at("alarmEmails"), "must be a list of e-mail addresses");
+        else
+            args.alarmEmails.forEach((email, index) => {
+                if (typeof email !== "string" || !/^[^@\s]+@[^@\s]+$/.test(email)) {
+                    errors.add(at(`alarmEmails[${index}]`), `must be an e-mail address (got ${JSON.stringify(email)})`);
+                }
+            });
+    }
+    if (args.senders !== undefined) {
+        if (!Array.isArray(args.senders)) errors.add(at("senders"), "must be a list of { service, sourceArn }");
+        else
+            args.senders.forEach((sender, index) => {
+                if (typeof sender?.service !== "string" || !sender.service.endsWith(".amazonaws.com")) {
+                    errors.add(at(`senders[${index}].service`), "must be a service principal such as sns.amazonaws.com");
+                }
+                errors.required(at(`senders[${index}].sourceArn`), sender?.sourceArn);
+            });
+    }
+}
