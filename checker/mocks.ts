@@ -1,0 +1,297 @@
+/**
+ * What the mocks answer: the state a provider would return for each resource type, and plausible
+ * answers to the data sources programs commonly call. Update mode returns realistic identities;
+ * preview mode marks every computed output unknown, as a first preview of a new stack does.
+ */
+import { createHash } from "crypto";
+import { withProviderDefaults } from "./provider-defaults";
+
+export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export interface MockEnvironment {
+    accountId: string;
+    region: string;
+    partition: string;
+}
+
+export const defaultEnvironment: MockEnvironment = { accountId: "123456789012", region: "us-east-1", partition: "aws" };
+
+/** A short stable suffix, so that two captures of the same program give the same identities. */
+function suffix(seed: string, length = 7): string {
+    return createHash("sha256").update(seed).digest("hex").slice(0, length);
+}
+
+function str(value: unknown): string | undefined {
+    return typeof value === "string" && value !== "" && value !== UNKNOWN_SENTINEL ? value : undefined;
+}
+
+/** `aws:sqs/queue:Queue` -> { service: "sqs", kind: "queue" }. */
+function tokenParts(type: string) {
+    const [pkg = "", module = "", kind = ""] = type.split(":");
+    return { pkg, service: module.split("/")[0], kind: kind.charAt(0).toLowerCase() + kind.slice(1) };
+}
+
+type Outputs = Record<string, unknown>;
+
+/** The computed outputs of a resource after it is created (update mode). `id` included. */
+export function computedOutputs(type: string, name: string, inputs: Record<string, unknown>, env: MockEnvironment): Outputs {
+    const { accountId: account, region, partition } = env;
+    const { pkg, service, kind } = tokenParts(type);
+    const arnPrefix = `arn:${partition}:${service}:${region}:${account}`;
+    const physical = str(inputs.name) ?? `${name}-${suffix(type + name)}`;
+    const named = str(inputs.name) ? {} : { name: physical };
+    switch (type) {
+        case "aws:sqs/queue:Queue": {
+            const queueName = str(inputs.name) ?? (inputs.fifoQueue === true ? `${physical}.fifo` : physical);
+            const url = `https://sqs.${region}.amazonaws.com/${account}/${queueName}`;
+            return { id: url, url, arn: `${arnPrefix}:${queueName}`, name: queueName };
+        }
+        case "aws:sns/topic:Topic": {
+            const arn = `${arnPrefix}:${physical}`;
+            return { id: arn, arn, ...named, owner: account };
+        }
+        case "aws:lambda/function:Function": {
+            const arn = `${arnPrefix}:function:${physical}`;
+            return {
+                id: physical,
+                ...named,
+                arn,
+                qualifiedArn: `${arn}:$LATEST`,
+                invokeArn: `arn:${partition}:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
+                qualifiedInvokeArn: `arn:${partition}:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}:$LATEST/invocations`,
+                version: "$LATEST",
+                lastModified: "2026-01-01T00:00:00.000+0000",
+                sourceCodeHash: suffix(physical, 44),
+            };
+        }
+        case "aws:lambda/eventSourceMapping:EventSourceMapping": {
+            const uuid = uuidOf(name);
+            return { id: uuid, uuid, arn: `${arnPrefix}:event-source-mapping:${uuid}`, functionArn: functionArnOf(inputs.functionName, env), state: "Enabled" };
+        }
+        case "aws:dynamodb/table:Table": {
+            const arn = `${arnPrefix}:table/${physical}`;
+            const stream = inputs.streamEnabled === true
+                ? { streamArn: `${arn}/stream/2026-01-01T00:00:00.000`, streamLabel: "2026-01-01T00:00:00.000" }
+                : {};
+            return { id: physical, ...named, arn, ...stream };
+        }
+        case "aws:kinesis/stream:Stream":
+            return { id: `${arnPrefix}:stream/${physical}`, ...named, arn: `${arnPrefix}:stream/${physical}` };
+        case "aws:iam/role:Role":
+        case "aws:iam/policy:Policy":
+        case "aws:iam/user:User": {
+            const arn = `arn:${partition}:iam::${account}:${kind}/${physical}`;
+            return { id: type === "aws:iam/policy:Policy" ? arn : physical, ...named, arn, uniqueId: `AROA${suffix(physical, 17).toUpperCase()}` };
+        }
+        case "aws:s3/bucket:Bucket":
+        case "aws:s3/bucketV2:BucketV2": {
+            const bucket = str(inputs.bucket) ?? `${name}-${suffix(type + name)}`;
+            return { id: bucket, bucket, arn: `arn:${partition}:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com`, region };
+        }
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return { id: physical, ...named, arn: `arn:${partition}:logs:${region}:${account}:log-group:${physical}` };
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return { id: physical, ...named, arn: `arn:${partition}:cloudwatch:${region}:${account}:alarm:${physical}` };
+        case "aws:cloudwatch/eventRule:EventRule": {
+            const bus = str(inputs.eventBusName);
+            const path = bus && bus !== "default" ? `${bus}/${physical}` : physical;
+            return { id: bus ? `${bus}|${physical}` : physical, ...named, arn: `arn:${partition}:events:${region}:${account}:rule/${path}` };
+        }
+        case "aws:cloudwatch/eventBus:EventBus":
+            return { id: physical, ...named, arn: `arn:${partition}:events:${region}:${account}:event-bus/${physical}` };
+        case "aws:cloudwatch/eventTarget:EventTarget":
+            return { id: `${str(inputs.rule) ?? "rule"}-${str(inputs.targetId) ?? suffix(name)}`, targetId: str(inputs.targetId) ?? suffix(name, 20) };
+        case "aws:sfn/stateMachine:StateMachine": {
+            const arn = `arn:${partition}:states:${region}:${account}:stateMachine:${physical}`;
+            return { id: arn, ...named, arn };
+        }
+        case "aws:apigatewayv2/api:Api": {
+            const id = suffix(name, 10);
+            return {
+                id,
+                arn: `arn:${partition}:apigateway:${region}::/apis/${id}`,
+                apiEndpoint: `https://${id}.execute-api.${region}.amazonaws.com`,
+                executionArn: `arn:${partition}:execute-api:${region}:${account}:${id}`,
+            };
+        }
+        case "aws:apigateway/restApi:RestApi": {
+            const id = suffix(name, 10);
+            return {
+                id,
+                arn: `arn:${partition}:apigateway:${region}::/restapis/${id}`,
+                executionArn: `arn:${partition}:execute-api:${region}:${account}:${id}`,
+                rootResourceId: suffix(`${name}/root`, 10),
+                createdDate: "2026-01-01T00:00:00Z",
+            };
+        }
+        case "aws:apigateway/stage:Stage":
+        case "aws:apigatewayv2/stage:Stage": {
+            const api = str(inputs.restApi) ?? str(inputs.apiId) ?? suffix(name, 10);
+            const stage = str(inputs.stageName) ?? str(inputs.name) ?? name;
+            return {
+                id: `ags-${api}-${stage}`,
+                arn: `arn:${partition}:apigateway:${region}::/restapis/${api}/stages/${stage}`,
+                invokeUrl: `https://${api}.execute-api.${region}.amazonaws.com/${stage}`,
+                executionArn: `arn:${partition}:execute-api:${region}:${account}:${api}/${stage}`,
+            };
+        }
+        case "aws:wafv2/webAcl:WebAcl": {
+            const id = uuidOf(name);
+            const scope = inputs.scope === "CLOUDFRONT" ? "global" : "regional";
+            return { id, ...named, arn: `arn:${partition}:wafv2:${region}:${account}:${scope}/webacl/${physical}/${id}`, capacity: 0, lockToken: uuidOf(`${name}/lock`) };
+        }
+        case "aws:budgets/budget:Budget":
+            return { id: `${account}:${physical}`, ...named, accountId: account, arn: `arn:${partition}:budgets::${account}:budget/${physical}` };
+        case "aws:secretsmanager/secret:Secret": {
+            const arn = `${arnPrefix}:secret:${physical}-${suffix(physical, 6)}`;
+            return { id: arn, ...named, arn };
+        }
+        case "aws:kms/key:Key": {
+            const keyId = uuidOf(name);
+            return { id: keyId, keyId, arn: `${arnPrefix}:key/${keyId}` };
+        }
+    }
+    if (pkg === "aws") {
+        return { id: `${name}-${suffix(type + name, 8)}`, arn: `${arnPrefix}:${kind}/${physical}` };
+    }
+    return { id: `${name}-${suffix(type + name, 8)}` };
+}
+
+function uuidOf(seed: string): string {
+    const h = suffix(seed, 32);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+function functionArnOf(functionName: unknown, env: MockEnvironment): string | undefined {
+    const value = str(functionName);
+    if (!value) return undefined;
+    if (value.startsWith("arn:")) return value;
+    return `arn:${env.partition}:lambda:${env.region}:${env.accountId}:function:${value}`;
+}
+
+/**
+ * The state the engine records for a custom resource: its inputs (after the provider's Check)
+ * plus the computed outputs, which are unknown in a preview. `id` is undefined in a preview.
+ */
+export function resourceState(
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    preview: boolean,
+    env: MockEnvironment,
+): { id: string | undefined; state: Record<string, unknown> } {
+    const checked = withProviderDefaults(type, inputs);
+    const computed = computedOutputs(type, name, checked, env);
+    const state: Record<string, unknown> = { ...checked };
+    for (const [key, value] of Object.entries(computed)) {
+        if (key in checked && checked[key] !== undefined) continue;
+        if (value === undefined) continue;
+        state[key] = preview ? UNKNOWN_SENTINEL : value;
+    }
+    const id = preview ? undefined : String(computed.id);
+    return { id, state };
+}
+
+// ---- data sources --------------------------------------------------------------------------------
+
+const single = (values: unknown) => (Array.isArray(values) && values.length === 1 ? values[0] : values);
+
+function principalsOf(principals: unknown): unknown {
+    if (!Array.isArray(principals) || principals.length === 0) return undefined;
+    const result: Record<string, unknown> = {};
+    for (const p of principals) {
+        if (!p || typeof p !== "object") continue;
+        const { type, identifiers } = p as { type?: string; identifiers?: unknown[] };
+        if (type === "*") return "*";
+        if (typeof type !== "string") continue;
+        const list = Array.isArray(identifiers) ? [...identifiers].sort() : [];
+        const existing = result[type];
+        const merged = existing === undefined ? list : [...(Array.isArray(existing) ? existing : [existing]), ...list];
+        result[type] = single(merged);
+    }
+    return result;
+}
+
+function conditionsOf(conditions: unknown): unknown {
+    if (!Array.isArray(conditions) || conditions.length === 0) return undefined;
+    const result: Record<string, Record<string, unknown>> = {};
+    for (const c of conditions) {
+        if (!c || typeof c !== "object") continue;
+        const { test, variable, values } = c as { test?: string; variable?: string; values?: unknown[] };
+        if (typeof test !== "string" || typeof variable !== "string") continue;
+        (result[test] ??= {})[variable] = single(values ?? []);
+    }
+    return result;
+}
+
+function listOf(values: unknown): unknown {
+    if (!Array.isArray(values) || values.length === 0) return undefined;
+    return single([...values].sort());
+}
+
+/** The JSON document `aws.iam.getPolicyDocument` renders, laid out as the AWS provider lays it out. */
+export function renderPolicyDocument(args: Record<string, unknown>): { json: string; minifiedJson: string } {
+    const statements: unknown[] = [];
+    const sources = Array.isArray(args.sourcePolicyDocuments) ? args.sourcePolicyDocuments : [];
+    for (const source of sources) {
+        try {
+            const parsed = typeof source === "string" ? JSON.parse(source) : undefined;
+            const list = parsed?.Statement;
+            statements.push(...(Array.isArray(list) ? list : list ? [list] : []));
+        } catch {
+            // an unparsable source document adds nothing, as the provider would reject it anyway
+        }
+    }
+    for (const s of Array.isArray(args.statements) ? args.statements : []) {
+        if (!s || typeof s !== "object") continue;
+        const st = s as Record<string, unknown>;
+        const rendered: Record<string, unknown> = {};
+        if (typeof st.sid === "string" && st.sid) rendered.Sid = st.sid;
+        rendered.Effect = typeof st.effect === "string" && st.effect ? st.effect : "Allow";
+        const fields: [string, unknown][] = [
+            ["Action", listOf(st.actions)],
+            ["NotAction", listOf(st.notActions)],
+            ["Resource", listOf(st.resources)],
+            ["NotResource", listOf(st.notResources)],
+            ["Principal", principalsOf(st.principals)],
+            ["NotPrincipal", principalsOf(st.notPrincipals)],
+            ["Condition", conditionsOf(st.conditions)],
+        ];
+        for (const [key, value] of fields) if (value !== undefined) rendered[key] = value;
+        statements.push(rendered);
+    }
+    const document: Record<string, unknown> = { Version: typeof args.version === "string" ? args.version : "2012-10-17" };
+    if (typeof args.policyId === "string") document.Id = args.policyId;
+    document.Statement = statements;
+    return { json: JSON.stringify(document, null, 2), minifiedJson: JSON.stringify(document) };
+}
+
+/** Answers to data-source calls; undefined for a token this table does not know. */
+export function dataSourceAnswer(token: string, args: Record<string, unknown>, env: MockEnvironment): Record<string, unknown> | undefined {
+    const { accountId, region, partition } = env;
+    switch (token) {
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { id: accountId, accountId, arn: `arn:${partition}:iam::${accountId}:user/offline-checker`, userId: "AIDAOFFLINECHECKER0000" };
+        case "aws:index/getRegion:getRegion": {
+            const name = typeof args.name === "string" ? args.name : typeof args.region === "string" ? args.region : region;
+            return { id: name, name, region: name, description: name, endpoint: `ec2.${name}.amazonaws.com` };
+        }
+        case "aws:index/getPartition:getPartition":
+            return { id: partition, partition, dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+        case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+            const letters = ["a", "b", "c"];
+            return {
+                id: region,
+                names: letters.map((l) => `${region}${l}`),
+                zoneIds: letters.map((_, i) => `use1-az${i + 1}`),
+                groupNames: [region],
+                state: typeof args.state === "string" ? args.state : "available",
+            };
+        }
+        case "aws:iam/getPolicyDocument:getPolicyDocument": {
+            const { json, minifiedJson } = renderPolicyDocument(args);
+            return { id: suffix(json, 10), json, minifiedJson };
+        }
+    }
+    return undefined;
+}
