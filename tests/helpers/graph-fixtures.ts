@@ -1,0 +1,172 @@
+/**
+ * Hand-built stack graphs for stack-policy tests, and the rewrite that turns a graph into what a
+ * first `pulumi preview` delivers: every ARN, id, name and URL unknown, and every value built from
+ * one (an interpolated string, a JSON document) unknown too. Joins must still work through
+ * `propertyDependencies`, which the rewrite keeps.
+ */
+import type { StackValidationPolicy } from "@pulumi/policy";
+import type { StackResourceInput } from "./policy-harness";
+import { UNKNOWN, analyzeStack } from "./policy-harness";
+
+const REGION = "us-east-1";
+const ACCOUNT = "123456789012";
+
+/** Known identities of a resource of `type` named `name`, as its outputs carry them after creation. */
+export function identityOf(type: string, name: string): Record<string, string> {
+    const arn = (service: string, resource: string, sep = ":") => `arn:aws:${service}:${REGION}:${ACCOUNT}${sep}${resource}`;
+    switch (type) {
+        case "aws:sqs/queue:Queue": {
+            const url = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${name}`;
+            return { arn: arn("sqs", name), name, url, id: url };
+        }
+        case "aws:sns/topic:Topic":
+            return { arn: arn("sns", name), name, id: arn("sns", name) };
+        case "aws:lambda/function:Function":
+            return { arn: arn("lambda", `function:${name}`), name, id: name, invokeArn: `arn:aws:apigateway:${REGION}:lambda:path/functions/${arn("lambda", `function:${name}`)}/invocations` };
+        case "aws:s3/bucket:Bucket":
+        case "aws:s3/bucketV2:BucketV2":
+            return { arn: `arn:aws:s3:::${name}`, bucket: name, id: name };
+        case "aws:kinesis/stream:Stream":
+            return { arn: arn("kinesis", `stream/${name}`), name, id: arn("kinesis", `stream/${name}`) };
+        case "aws:dynamodb/table:Table":
+            return { arn: arn("dynamodb", `table/${name}`), name, id: name, streamArn: arn("dynamodb", `table/${name}/stream/2026-01-01T00:00:00.000`) };
+        case "aws:cloudwatch/eventBus:EventBus":
+            return { arn: arn("events", `event-bus/${name}`), name, id: name };
+        case "aws:cloudwatch/eventRule:EventRule":
+            return { arn: arn("events", `rule/${name}`), name, id: name };
+        case "aws:iam/role:Role":
+            return { arn: `arn:aws:iam::${ACCOUNT}:role/${name}`, name, id: name };
+        case "aws:iam/policy:Policy":
+            return { arn: `arn:aws:iam::${ACCOUNT}:policy/${name}`, name, id: `arn:aws:iam::${ACCOUNT}:policy/${name}` };
+        default:
+            return { id: `${name}-id` };
+    }
+}
+
+/** A resource with its known identities (arn, name, url, id...) over `props`. */
+export function resource(
+    type: string,
+    name: string,
+    props: Record<string, unknown> = {},
+    propertyDependencies?: Record<string, string[]>,
+    parent?: string,
+): StackResourceInput {
+    const deps = propertyDependencies ? { propertyDependencies, dependencies: [...new Set(Object.values(propertyDependencies).flat())] } : {};
+    return { type, name, props: { ...identityOf(type, name), ...props }, ...deps, ...(parent ? { parent } : {}) };
+}
+
+/** The value of an identity of a resource in the graph (for writing references). */
+export function ref(graph: readonly StackResourceInput[], name: string, key = "arn"): string {
+    const found = graph.find((r) => r.name === name);
+    const value = found?.props[key];
+    if (typeof value !== "string") throw new Error(`test graph: ${name} has no ${key}`);
+    return value;
+}
+
+const IDENTITY_KEYS = new Set(["arn", "id", "name", "url", "bucket", "streamArn", "invokeArn", "functionName", "executionArn", "apiEndpoint"]);
+
+function identitiesIn(graph: readonly StackResourceInput[]): { exact: Set<string>; embedded: string[] } {
+    const exact = new Set<string>();
+    const embedded: string[] = [];
+    for (const r of graph) {
+        for (const [key, value] of Object.entries(r.props)) {
+            if (!IDENTITY_KEYS.has(key) || typeof value !== "string" || value.length === 0) continue;
+            exact.add(value);
+            if (value.startsWith("arn:") || value.startsWith("https://")) embedded.push(value);
+        }
+    }
+    return { exact, embedded };
+}
+
+function rewrite(value: unknown, ids: { exact: Set<string>; embedded: string[] }): unknown {
+    if (typeof value === "string") {
+        if (ids.exact.has(value) || ids.embedded.some((id) => value.includes(id))) return UNKNOWN;
+        return value;
+    }
+    if (Array.isArray(value)) return value.map((item) => rewrite(item, ids));
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v, ids)]));
+    }
+    return value;
+}
+
+/**
+ * The same graph as a first preview sees it: identity outputs unknown, and every string that is or
+ * contains one (a reference, an interpolation, a JSON document) unknown. Property dependencies,
+ * parents and every other literal are kept.
+ */
+export function atFirstPreview(graph: readonly StackResourceInput[]): StackResourceInput[] {
+    const ids = identitiesIn(graph);
+    return graph.map((r) => {
+        const props: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(r.props)) {
+            props[key] = IDENTITY_KEYS.has(key) && typeof value === "string" ? UNKNOWN : rewrite(value, ids);
+        }
+        return { ...r, props };
+    });
+}
+
+/** A small deterministic PRNG (mulberry32), so malformed-input tests are reproducible. */
+export function prng(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
+const ODD_VALUES: unknown[] = [null, undefined, "", "x", "{not json", "[]", 0, -1, 1e308, NaN, true, [], [null], {}, { a: [1] }, [{}], UNKNOWN, ["04da6b54-80e4-46f7-96ec-b56ff0331ba9"]];
+
+/**
+ * Variants of `graph` with props replaced by odd values (missing blocks, wrong types, unknowns,
+ * empty lists), `count` of them from `seed`. Property dependencies are kept, so joins still form
+ * and the policies must read the odd values.
+ */
+export function malformedVariants(graph: readonly StackResourceInput[], seed = 1, count = 40): StackResourceInput[][] {
+    const random = prng(seed);
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+    const corrupt = (value: unknown, depth: number): unknown => {
+        if (random() < 0.35) return pick(ODD_VALUES);
+        if (depth < 4 && Array.isArray(value)) return value.map((item) => corrupt(item, depth + 1));
+        if (depth < 4 && value !== null && typeof value === "object") {
+            return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, corrupt(v, depth + 1)]));
+        }
+        return value;
+    };
+    const variants: StackResourceInput[][] = [];
+    for (let i = 0; i < count; i++) {
+        variants.push(
+            graph.map((r) => {
+                if (random() < 0.2) return { ...r, props: {} };
+                const props = corrupt(r.props, 0);
+                return { ...r, props: props !== null && typeof props === "object" && !Array.isArray(props) ? (props as Record<string, unknown>) : {} };
+            }),
+        );
+    }
+    return variants;
+}
+
+/** The policy's outcome on `graph` with every value known, and on the same graph at a first preview. */
+export async function nowAndAtFirstPreview(policy: StackValidationPolicy, graph: readonly StackResourceInput[], config: Record<string, unknown> = {}) {
+    return {
+        known: await analyzeStack(policy, [...graph], config),
+        preview: await analyzeStack(policy, atFirstPreview(graph), config),
+    };
+}
+
+/** Runs the policy on every malformed variant of `graph`; resolves when none throws (only the engine's unknown advisory is allowed). */
+export async function survivesMalformed(policy: StackValidationPolicy, graph: readonly StackResourceInput[], seed = 7, count = 40): Promise<number> {
+    let runs = 0;
+    for (const variant of malformedVariants(graph, seed, count)) {
+        try {
+            await analyzeStack(policy, variant);
+        } catch (e) {
+            throw new Error(`${policy.name} threw on a malformed graph: ${(e as Error).stack}\n${JSON.stringify(variant, null, 1).slice(0, 4000)}`);
+        }
+        runs++;
+    }
+    return runs;
+}

@@ -1,0 +1,92 @@
+import { sqsQueueDlq } from "../../../policies/failure-handling/sqs-queue-dlq";
+import { T } from "../../../policies/lib/types";
+import { nowAndAtFirstPreview, ref, resource, survivesMalformed } from "../../helpers/graph-fixtures";
+import { analyzeStack, urnOf } from "../../helpers/policy-harness";
+
+const dlq = () => resource(T.sqsQueue, "orders-dlq", { messageRetentionSeconds: 1209600 });
+
+function queueWithRedrive(maxReceiveCount: unknown = 5) {
+    const graph = [dlq()];
+    graph.push(resource(T.sqsQueue, "orders", { redrivePolicy: JSON.stringify({ deadLetterTargetArn: ref(graph, "orders-dlq"), maxReceiveCount }) }, { redrivePolicy: ["orders-dlq"] }));
+    return graph;
+}
+
+function queueWithRedrivePolicyResource(maxReceiveCount = 5) {
+    const graph = [dlq(), resource(T.sqsQueue, "orders")];
+    graph.push(
+        resource(
+            T.sqsRedrivePolicy,
+            "orders-redrive",
+            { queueUrl: ref(graph, "orders", "url"), redrivePolicy: JSON.stringify({ deadLetterTargetArn: ref(graph, "orders-dlq"), maxReceiveCount }) },
+            { queueUrl: ["orders"], redrivePolicy: ["orders-dlq"] },
+        ),
+    );
+    return graph;
+}
+
+describe("sqs-queue-dlq", () => {
+    test("compliant: redrive on the queue; the DLQ itself needs none", async () => {
+        const { known, preview } = await nowAndAtFirstPreview(sqsQueueDlq, queueWithRedrive());
+        expect(known.violations).toEqual([]);
+        expect(known.cantRunAtPreview).toBeUndefined();
+        expect(preview.violations).toEqual([]);
+    });
+
+    test("compliant: redrive declared by an aws.sqs.RedrivePolicy", async () => {
+        const { known, preview } = await nowAndAtFirstPreview(sqsQueueDlq, queueWithRedrivePolicyResource());
+        expect(known.violations).toEqual([]);
+        expect(preview.violations).toEqual([]);
+    });
+
+    test("compliant: a queue that is an on-failure destination is a failure store, not a work queue", async () => {
+        const graph = [resource(T.sqsQueue, "failures"), resource(T.lambdaFunction, "worker")];
+        graph.push(
+            resource(
+                T.lambdaEventInvokeConfig,
+                "worker-invoke",
+                { functionName: ref(graph, "worker", "name"), destinationConfig: { onFailure: { destination: ref(graph, "failures") } } },
+                { functionName: ["worker"], destinationConfig: ["failures"] },
+            ),
+        );
+        const { known, preview } = await nowAndAtFirstPreview(sqsQueueDlq, graph);
+        expect(known.violations).toEqual([]);
+        expect(preview.violations).toEqual([]);
+    });
+
+    test("violating: a queue without a redrive policy, reported on the queue", async () => {
+        const { known, preview } = await nowAndAtFirstPreview(sqsQueueDlq, [resource(T.sqsQueue, "orders")]);
+        expect(known.violations).toHaveLength(1);
+        expect(known.violations[0]).toMatch(/queue `orders` has no redrive policy/);
+        expect(known.urns).toEqual([urnOf(T.sqsQueue, "orders")]);
+        expect(preview.violations).toEqual(known.violations);
+        expect(preview.urns).toEqual(known.urns);
+    });
+
+    test("violating: maxReceiveCount below minimumMaxReceiveCount names the DLQ", async () => {
+        const outcome = await analyzeStack(sqsQueueDlq, queueWithRedrive(2));
+        expect(outcome.violations).toHaveLength(1);
+        expect(outcome.violations[0]).toMatch(/`orders` moves messages to queue `orders-dlq` after 2 receive/);
+        expect((await analyzeStack(sqsQueueDlq, queueWithRedrivePolicyResource(3))).violations[0]).toMatch(/after 3 receive/);
+        expect((await analyzeStack(sqsQueueDlq, queueWithRedrive(2), { minimumMaxReceiveCount: 2 })).violations).toEqual([]);
+    });
+
+    test("unknown at preview: the redrive document built from the DLQ's ARN is unknown; presence still judged, count deferred to the engine's advisory", async () => {
+        const { preview } = await nowAndAtFirstPreview(sqsQueueDlq, [...queueWithRedrive(2), resource(T.sqsQueue, "audit")]);
+        expect(preview.violations).toHaveLength(1);
+        expect(preview.violations[0]).toMatch(/`audit` has no redrive policy/);
+        expect(preview.cantRunAtPreview).toMatch(/redrivePolicy/);
+    });
+
+    test("malformed: odd redrive documents give a message, odd graphs never throw", async () => {
+        const graph = [resource(T.sqsQueue, "orders", { redrivePolicy: "{not json" })];
+        expect((await analyzeStack(sqsQueueDlq, graph)).violations[0]).toMatch(/without a numeric `maxReceiveCount`/);
+        expect((await analyzeStack(sqsQueueDlq, queueWithRedrive("many"))).violations[0]).toMatch(/without a numeric/);
+        expect(await survivesMalformed(sqsQueueDlq, [...queueWithRedrive(), ...queueWithRedrivePolicyResource()])).toBe(40);
+    });
+
+    test("waiver: a waived queue is not reported, and the reason stays visible", async () => {
+        const outcome = await analyzeStack(sqsQueueDlq, [resource(T.sqsQueue, "orders")], { waivers: [{ resource: "ord*", reason: "replayed from S3" }] });
+        expect(outcome.violations).toEqual([]);
+        expect(outcome.notApplicable).toBe("waived: orders: replayed from S3");
+    });
+});
