@@ -31,6 +31,8 @@ export interface Violation {
     message: string;
     /** The resource the violation is reported on; undefined for a stack-level finding. */
     urn?: string;
+    /** Set on the engine's "can't run policy ... during preview" advisory: a value the policy needs is unknown. */
+    unknownAtPreview?: boolean;
 }
 
 export interface NotApplicable {

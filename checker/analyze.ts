@@ -1,0 +1,168 @@
+/**
+ * Hands captured resources to policy packs in the order and shape the Pulumi engine uses
+ * (pkg/resource/deploy/step_generator.go): per resource in registration order, a Remediate pass over
+ * every pack (each remediation's properties become the inputs from then on), then an Analyze pass over
+ * every pack on the result; after the last resource, one AnalyzeStack per pack with every resource's
+ * state, parent, dependencies and property dependencies. The engine runs analyzers for every
+ * registered resource, components included (a local component's inputs are empty), so we do too.
+ */
+import { loadUserConfig, reconcileConfig, UserConfig } from "./config";
+import { AnalyzeResource, AnalyzeResult, Diagnostic, PackClient, StackResource, StartOptions } from "./pack-client";
+import type { AnalysisResult, CapturedResource, NotApplicable, Remediation, Violation } from "./types";
+
+export interface PackSpec {
+    /** The pack folder (with PulumiPolicy.yaml). */
+    dir: string;
+    /** A `--policy-pack-config` file, or the config itself. */
+    config?: string | UserConfig;
+}
+
+export interface AnalyzeOptions extends StartOptions {
+    packs: PackSpec[];
+    /** Called with a short progress line now and then (the CLI prints these on stderr). */
+    onProgress?: (message: string) => void;
+    /** Resources between two progress lines. */
+    progressEvery?: number;
+}
+
+const WAIVER_PREFIX = "waived:";
+const CANT_RUN_AT_PREVIEW = /^can't run (policy|remediation) '.*' during preview/;
+
+function resourceOf(resource: CapturedResource, properties: Record<string, unknown>): AnalyzeResource {
+    return {
+        type: resource.type,
+        urn: resource.urn,
+        name: resource.name,
+        properties,
+        options: { parent: resource.parent },
+    };
+}
+
+function stackResourceOf(resource: CapturedResource, outputs: Record<string, unknown>): StackResource {
+    const propertyDependencies: Record<string, string[]> = {};
+    for (const [property, urns] of Object.entries(resource.propertyDependencies ?? {})) {
+        if (urns.length > 0) propertyDependencies[property] = urns;
+    }
+    return {
+        ...resourceOf(resource, outputs),
+        parent: resource.parent,
+        dependencies: resource.dependencies ?? [],
+        propertyDependencies,
+    };
+}
+
+/** The state after the step: outputs with the remediated inputs applied (keys a remediation dropped go too). */
+function outputsAfterRemediation(resource: CapturedResource, inputs: Record<string, unknown>): Record<string, unknown> {
+    if (inputs === resource.inputs) return resource.outputs;
+    const outputs = { ...resource.outputs };
+    for (const key of Object.keys(resource.inputs)) if (!(key in inputs)) delete outputs[key];
+    return Object.assign(outputs, inputs);
+}
+
+function violationOf(d: Diagnostic, urn: string | undefined): Violation {
+    const violation: Violation = {
+        policyPack: d.policyPackName,
+        policyPackVersion: d.policyPackVersion,
+        policy: d.policyName,
+        enforcementLevel: d.enforcementLevel === "remediate" ? "mandatory" : d.enforcementLevel,
+        severity: d.severity,
+        message: d.message,
+        urn,
+    };
+    if (CANT_RUN_AT_PREVIEW.test(d.message)) violation.unknownAtPreview = true;
+    return violation;
+}
+
+interface RunningPack {
+    client: PackClient;
+    name: string;
+    version: string;
+    policies: number;
+}
+
+async function startPacks(options: AnalyzeOptions): Promise<RunningPack[]> {
+    // Read the config files first: a bad file fails before any process starts.
+    const userConfigs = options.packs.map((spec) =>
+        typeof spec.config === "string" ? { config: loadUserConfig(spec.config), source: spec.config } : { config: spec.config ?? {}, source: undefined },
+    );
+    const started = await Promise.allSettled(options.packs.map((spec) => PackClient.start(spec.dir, options)));
+    const clients = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+    const failure = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (failure) {
+        await Promise.all(clients.map((c) => c.close()));
+        throw failure.reason;
+    }
+    try {
+        const packs: RunningPack[] = [];
+        for (const [index, client] of clients.entries()) {
+            const info = await client.getAnalyzerInfo();
+            const config = reconcileConfig(info, userConfigs[index].config, userConfigs[index].source);
+            await client.configure(config);
+            packs.push({ client, name: info.name, version: info.version, policies: info.policies.length });
+        }
+        return packs;
+    } catch (e) {
+        await Promise.all(clients.map((c) => c.close()));
+        throw e;
+    }
+}
+
+function collect(result: AnalyzeResult, pack: RunningPack, urn: string | undefined, into: AnalysisResult) {
+    for (const d of result.diagnostics) into.violations.push(violationOf(d, urn ?? d.urn));
+    for (const n of result.notApplicable) {
+        if (!n.reason.startsWith(WAIVER_PREFIX)) continue;
+        const waiver: NotApplicable = { policyPack: pack.name, policy: n.policyName, reason: n.reason };
+        if (urn) waiver.urn = urn;
+        into.waivers.push(waiver);
+    }
+}
+
+/**
+ * Runs the packs over the resources as the engine would during `pulumi preview --policy-pack ...`.
+ * Throws ConfigError for a bad config and PackError for a pack that fails; every pack is closed on return.
+ */
+export async function analyzeResources(resources: CapturedResource[], options: AnalyzeOptions): Promise<AnalysisResult> {
+    const progress = options.onProgress ?? (() => {});
+    const every = options.progressEvery ?? 500;
+    progress(`starting ${options.packs.length} policy pack${options.packs.length === 1 ? "" : "s"}`);
+    const packs = await startPacks(options);
+    const result: AnalysisResult = {
+        resources,
+        violations: [],
+        waivers: [],
+        remediations: [],
+        policyPacks: packs.map((p) => ({ name: p.name, version: p.version, policies: p.policies })),
+    };
+    try {
+        const states: StackResource[] = [];
+        for (const [index, resource] of resources.entries()) {
+            let inputs = resource.inputs;
+            for (const pack of packs) {
+                const remediated = await pack.client.remediate(resourceOf(resource, inputs));
+                for (const r of remediated.remediations) {
+                    const remediation: Remediation = { policyPack: r.policyPackName, policy: r.policyName, urn: resource.urn };
+                    if (r.diagnostic) {
+                        // The engine shows a remediation that could not run as an advisory violation.
+                        remediation.diagnostic = r.diagnostic;
+                        result.violations.push(
+                            violationOf({ ...r, message: r.diagnostic, enforcementLevel: "advisory" }, resource.urn),
+                        );
+                    } else if (r.properties) {
+                        inputs = r.properties;
+                    }
+                    result.remediations.push(remediation);
+                }
+            }
+            for (const pack of packs) {
+                collect(await pack.client.analyze(resourceOf(resource, inputs)), pack, resource.urn, result);
+            }
+            states.push(stackResourceOf(resource, outputsAfterRemediation(resource, inputs)));
+            if ((index + 1) % every === 0) progress(`analyzed ${index + 1} of ${resources.length} resources`);
+        }
+        progress(`analyzing the stack (${resources.length} resources)`);
+        for (const pack of packs) collect(await pack.client.analyzeStack(states), pack, undefined, result);
+        return result;
+    } finally {
+        await Promise.all(packs.map((p) => p.client.close()));
+    }
+}

@@ -1,0 +1,180 @@
+/**
+ * `serverless-guardrails check [program-dir]`: runs a Pulumi program on mocks, hands its resources to
+ * the policy packs as the engine does, prints the report. Exit 0: no mandatory violation; 1: at least
+ * one; 2: the program, a pack or the config could not be evaluated.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { analyzeResources, PackSpec } from "./analyze";
+import { ConfigError } from "./config";
+import { PackError } from "./pack-client";
+import { hasMandatoryViolation, jsonReport, textReport } from "./report";
+import type { CapturedResource } from "./types";
+
+export const EXIT_OK = 0;
+export const EXIT_VIOLATIONS = 1;
+export const EXIT_ERROR = 2;
+
+export const USAGE = `Usage: serverless-guardrails check [program-dir] [options]
+
+Runs the Pulumi program in program-dir (default: the current folder; it must hold Pulumi.yaml) on mocks,
+with no cloud account and no Pulumi CLI, and checks its resources against policy packs exactly as
+\`pulumi preview --policy-pack\` would.
+
+Options:
+  --policy-pack <dir>          a policy pack folder; repeat for several (default: the serverless-guardrails pack)
+  --policy-pack-config <file>  policy config in the --policy-pack-config format; give one per pack, in order
+  --json                       print the report as JSON (schema in the README) instead of text
+  --no-preview                 run as an update: computed outputs get plausible values instead of unknowns
+  --help                       show this help
+
+Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 the program, a pack or the config
+could not be evaluated.
+`;
+
+export interface CliOptions {
+    programDir: string;
+    packs: string[];
+    configs: string[];
+    json: boolean;
+    preview: boolean;
+    help: boolean;
+}
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: string[]): CliOptions {
+    const options: CliOptions = { programDir: ".", packs: [], configs: [], json: false, preview: true, help: false };
+    const positional: string[] = [];
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+        const value = () => {
+            if (inline !== undefined) return inline;
+            const next = argv[++i];
+            if (next === undefined || next.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+            return next;
+        };
+        switch (flag) {
+            case "--help":
+            case "-h":
+                options.help = true;
+                break;
+            case "--json":
+                options.json = true;
+                break;
+            case "--no-preview":
+                options.preview = false;
+                break;
+            case "--policy-pack":
+                options.packs.push(value());
+                break;
+            case "--policy-pack-config":
+                options.configs.push(value());
+                break;
+            default:
+                if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg}`);
+                positional.push(arg);
+        }
+    }
+    if (options.help) return options;
+    if (positional[0] !== "check") {
+        throw new UsageError(positional.length === 0 ? "missing command: check" : `unknown command ${positional[0]} (the command is: check)`);
+    }
+    if (positional.length > 2) throw new UsageError(`one program folder at most, got ${positional.slice(1).join(" ")}`);
+    if (positional[1]) options.programDir = positional[1];
+    return options;
+}
+
+/** The serverless-guardrails pack shipped with this package (the folder holding PulumiPolicy.yaml). */
+export function defaultPackDir(): string {
+    let dir = __dirname;
+    for (;;) {
+        const candidate = path.join(dir, "policies");
+        if (fs.existsSync(path.join(candidate, "PulumiPolicy.yaml"))) return candidate;
+        const parent = path.dirname(dir);
+        if (parent === dir) throw new Error("cannot find the serverless-guardrails policy pack next to the checker");
+        dir = parent;
+    }
+}
+
+function packSpecs(options: CliOptions): PackSpec[] {
+    const dirs = options.packs.length > 0 ? options.packs.map((p) => path.resolve(p)) : [defaultPackDir()];
+    if (options.configs.length > 0 && options.configs.length !== dirs.length) {
+        throw new UsageError(
+            `give one --policy-pack-config per --policy-pack, in the same order (${dirs.length} pack${dirs.length === 1 ? "" : "s"}, ${options.configs.length} config files)`,
+        );
+    }
+    for (const dir of dirs) {
+        if (!fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) throw new PackError(`no policy pack at ${dir}: PulumiPolicy.yaml not found`, dir, "");
+    }
+    return dirs.map((dir, i) => ({ dir, config: options.configs[i] ? path.resolve(options.configs[i]) : undefined }));
+}
+
+type CaptureFn = (program: string, options: { preview?: boolean }) => Promise<CapturedResource[]>;
+
+/** Capture lives in ./capture (the program side of the checker); loaded when a check runs. */
+function loadCapture(): CaptureFn {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return require("./capture").capture;
+}
+
+export class ProgramError extends Error {}
+
+export interface RunResult {
+    exitCode: number;
+    stdout: string;
+}
+
+/** Runs the CLI without touching the process: what it would print on stdout, and its exit code. */
+export async function run(argv: string[], log: (line: string) => void = (l) => process.stderr.write(l + "\n")): Promise<RunResult> {
+    let options: CliOptions;
+    try {
+        options = parseArgs(argv);
+    } catch (e) {
+        log(`error: ${(e as Error).message}\n\n${USAGE}`);
+        return { exitCode: EXIT_ERROR, stdout: "" };
+    }
+    if (options.help) return { exitCode: EXIT_OK, stdout: USAGE };
+    try {
+        const packs = packSpecs(options);
+        const programDir = path.resolve(options.programDir);
+        if (!fs.existsSync(path.join(programDir, "Pulumi.yaml"))) {
+            throw new ProgramError(`${programDir} is not a Pulumi program: Pulumi.yaml not found`);
+        }
+        log(`serverless-guardrails: running ${programDir} on mocks (${options.preview ? "preview" : "update"})`);
+        let resources: CapturedResource[];
+        try {
+            resources = await loadCapture()(programDir, { preview: options.preview });
+        } catch (e) {
+            throw new ProgramError(`the program in ${programDir} could not be run: ${(e as Error)?.message ?? e}`);
+        }
+        log(`serverless-guardrails: ${resources.length} resources registered; checking them`);
+        const result = await analyzeResources(resources, { packs, onProgress: (m) => log(`serverless-guardrails: ${m}`) });
+        const stdout = options.json ? JSON.stringify(jsonReport(result), null, 2) + "\n" : textReport(result);
+        return { exitCode: hasMandatoryViolation(result) ? EXIT_VIOLATIONS : EXIT_OK, stdout };
+    } catch (e) {
+        const kind = e instanceof ConfigError || e instanceof PackError || e instanceof ProgramError || e instanceof UsageError;
+        log(`error: ${kind ? (e as Error).message : `unexpected failure: ${(e as Error)?.stack ?? e}`}`);
+        return { exitCode: EXIT_ERROR, stdout: "" };
+    }
+}
+
+export async function main(argv: string[]): Promise<never> {
+    // A stray failure of the program must not end the process with 1, which means "violations".
+    const fail = (e: unknown) => {
+        process.stderr.write(`error: the program failed: ${(e as Error)?.stack ?? e}\n`);
+        process.exit(EXIT_ERROR);
+    };
+    process.on("uncaughtException", fail);
+    process.on("unhandledRejection", fail);
+    const { exitCode, stdout } = await run(argv);
+    // Exit explicitly (a program on mocks may leave handles open), after stdout has drained.
+    return new Promise<never>(() => {
+        process.stdout.write(stdout, () => process.exit(exitCode));
+    });
+}
+
+if (require.main === module) {
+    void main(process.argv.slice(2));
+}

@@ -1,0 +1,197 @@
+/**
+ * Policy pack configuration, merged and validated the way the Pulumi engine does it
+ * (pkg/resource/analyzer/config.go: ReconcilePolicyPackConfig): every policy starts from its
+ * declared level and its schema `default`s, then the pack's initial config is applied, then the
+ * user's file; "all" sets the level of every policy before the per-policy entries apply; each
+ * policy's properties are then validated against its `configSchema`. Unlike the engine, a policy
+ * name the pack does not have is reported as an error (a typo would otherwise be ignored silently).
+ */
+import Ajv, { ErrorObject } from "ajv";
+import * as fs from "fs";
+import type { AnalyzerInfo, PolicyConfigEntry } from "./pack-client";
+import type { EnforcementLevel } from "./types";
+
+export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
+
+/** One problem with a configuration, said plainly. */
+export interface ConfigProblem {
+    /** The file the problem is in (when it came from a file). */
+    source?: string;
+    /** The policy the entry is for ("all" for the entry that applies to every policy). */
+    policy?: string;
+    /** The property path inside the policy's config, e.g. "waivers/0/reason". */
+    property?: string;
+    message: string;
+}
+
+export function formatProblem(problem: ConfigProblem): string {
+    const where = [problem.source, problem.policy, problem.property].filter((part) => part).join(": ");
+    return where ? `${where}: ${problem.message}` : problem.message;
+}
+
+/** The configuration could not be read or does not fit the pack's schemas; `problems` lists every error. */
+export class ConfigError extends Error {
+    constructor(readonly problems: ConfigProblem[]) {
+        super(`policy pack configuration is invalid:\n${problems.map((p) => `  - ${formatProblem(p)}`).join("\n")}`);
+        this.name = "ConfigError";
+    }
+}
+
+/** A user's config as the engine reads a `--policy-pack-config` file: per policy, a level and/or properties. */
+export type UserConfig = Record<string, Partial<PolicyConfigEntry>>;
+
+function isLevel(value: unknown): value is EnforcementLevel {
+    return typeof value === "string" && (ENFORCEMENT_LEVELS as readonly string[]).includes(value);
+}
+
+function describe(value: unknown): string {
+    const text = JSON.stringify(value);
+    return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/**
+ * Reads the `--policy-pack-config` format: `{"all": "mandatory"}`, `{"all": {"enforcementLevel": ...}}`,
+ * `{"<policy>": "advisory"}` or `{"<policy>": {"enforcementLevel": ..., ...properties}}`.
+ */
+export function parseUserConfig(document: unknown, source?: string): { config: UserConfig; problems: ConfigProblem[] } {
+    const config: UserConfig = {};
+    const problems: ConfigProblem[] = [];
+    if (document === null || document === undefined) return { config, problems };
+    if (typeof document !== "object" || Array.isArray(document)) {
+        problems.push({ source, message: `must be a JSON object mapping policy names to a level or settings, got ${describe(document)}` });
+        return { config, problems };
+    }
+    for (const [policy, value] of Object.entries(document as Record<string, unknown>)) {
+        if (typeof value === "string") {
+            if (isLevel(value)) config[policy] = { enforcementLevel: value };
+            else problems.push({ source, policy, message: `${describe(value)} is not an enforcement level (use one of ${ENFORCEMENT_LEVELS.join(", ")})` });
+            continue;
+        }
+        if (value === null || typeof value !== "object" || Array.isArray(value)) {
+            problems.push({ source, policy, message: `must be an enforcement level or an object of settings, got ${describe(value)}` });
+            continue;
+        }
+        const { enforcementLevel, ...properties } = value as Record<string, unknown>;
+        const entry: Partial<PolicyConfigEntry> = {};
+        if (enforcementLevel !== undefined) {
+            if (isLevel(enforcementLevel)) entry.enforcementLevel = enforcementLevel;
+            else problems.push({ source, policy, property: "enforcementLevel", message: `${describe(enforcementLevel)} is not an enforcement level (use one of ${ENFORCEMENT_LEVELS.join(", ")})` });
+        }
+        if (Object.keys(properties).length > 0) entry.properties = properties;
+        if (entry.enforcementLevel || entry.properties) config[policy] = entry;
+    }
+    return { config, problems };
+}
+
+/** Reads and parses a `--policy-pack-config` file; throws ConfigError listing every problem. */
+export function loadUserConfig(file: string): UserConfig {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+        throw new ConfigError([{ source: file, message: `cannot read the file: ${(e as Error).message}` }]);
+    }
+    if (text.trim() === "") return {};
+    let document: unknown;
+    try {
+        document = JSON.parse(text);
+    } catch (e) {
+        throw new ConfigError([{ source: file, message: `is not valid JSON: ${(e as Error).message}` }]);
+    }
+    const { config, problems } = parseUserConfig(document, file);
+    if (problems.length > 0) throw new ConfigError(problems);
+    return config;
+}
+
+function applyConfig(result: Record<string, PolicyConfigEntry>, apply: UserConfig) {
+    const all = apply.all;
+    if (all?.enforcementLevel) {
+        for (const entry of Object.values(result)) entry.enforcementLevel = all.enforcementLevel;
+    }
+    for (const [policy, given] of Object.entries(apply)) {
+        const entry = result[policy];
+        if (!entry) continue;
+        if (given.enforcementLevel) entry.enforcementLevel = given.enforcementLevel;
+        if (given.properties) entry.properties = { ...(entry.properties ?? {}), ...structuredClone(given.properties) };
+    }
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
+
+function propertyOf(error: ErrorObject): string | undefined {
+    const path = error.instancePath.replace(/^\//, "");
+    if (error.keyword === "required") return [path, error.params.missingProperty].filter((p) => p).join("/");
+    if (error.keyword === "additionalProperties") return [path, error.params.additionalProperty].filter((p) => p).join("/");
+    return path || undefined;
+}
+
+function messageOf(error: ErrorObject, value: unknown): string {
+    switch (error.keyword) {
+        case "required":
+            return "is required";
+        case "additionalProperties":
+            return "is not a setting of this policy";
+        case "enum":
+            return `must be one of ${(error.params.allowedValues as unknown[]).map(describe).join(", ")}, got ${describe(value)}`;
+        default:
+            return `${error.message ?? "is invalid"}, got ${describe(value)}`;
+    }
+}
+
+function valueAt(document: unknown, instancePath: string): unknown {
+    let value = document;
+    for (const key of instancePath.split("/").slice(1)) {
+        const unescaped = key.replace(/~1/g, "/").replace(/~0/g, "~");
+        value = value !== null && typeof value === "object" ? (value as any)[unescaped] : undefined;
+    }
+    return value;
+}
+
+/**
+ * The config to send with Configure: one entry for every policy of the pack. Throws ConfigError with
+ * every problem (unknown policy names, values that fail a policy's `configSchema`).
+ */
+export function reconcileConfig(info: AnalyzerInfo, user: UserConfig = {}, source?: string): Record<string, PolicyConfigEntry> {
+    const result: Record<string, PolicyConfigEntry> = {};
+    for (const policy of info.policies) {
+        const properties: Record<string, unknown> = {};
+        for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
+            if (schema && typeof schema === "object" && "default" in schema) properties[key] = structuredClone(schema.default);
+        }
+        result[policy.name] = { enforcementLevel: policy.enforcementLevel, properties };
+    }
+    applyConfig(result, info.initialConfig);
+
+    const problems: ConfigProblem[] = [];
+    const known = new Set(info.policies.map((p) => p.name));
+    for (const policy of Object.keys(user)) {
+        if (policy !== "all" && !known.has(policy)) {
+            problems.push({ source, policy, message: `policy pack ${info.name} has no policy of that name (its policies: ${[...known].join(", ") || "none"})` });
+        }
+    }
+    if (user.all?.properties) {
+        problems.push({ source, policy: "all", message: `only an enforcement level can be set for all policies; move ${Object.keys(user.all.properties).join(", ")} to a policy's entry` });
+    }
+    applyConfig(result, user);
+
+    for (const policy of info.policies) {
+        if (!policy.configSchema) continue;
+        const schema: Record<string, unknown> = { type: "object", properties: policy.configSchema.properties ?? {} };
+        if (policy.configSchema.required?.length) schema.required = policy.configSchema.required;
+        let validate;
+        try {
+            validate = ajv.compile(schema);
+        } catch (e) {
+            problems.push({ policy: policy.name, message: `the pack's config schema for this policy is not valid JSON schema: ${(e as Error).message}` });
+            continue;
+        }
+        const properties = result[policy.name].properties ?? {};
+        if (!validate(properties)) {
+            for (const error of validate.errors ?? []) {
+                problems.push({ source, policy: policy.name, property: propertyOf(error), message: messageOf(error, valueAt(properties, error.instancePath)) });
+            }
+        }
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+    return result;
+}
