@@ -151,7 +151,8 @@ export function resourcePolicy<C = {}>(def: ResourcePolicyDefinition<C>): Resour
     };
     const policy: ResourceValidationPolicy = {
         ...metadataOf(def),
-        validateResource: def.resourceTypes.map((type) => ofType(type, validate)),
+        // One function object per type: the type token is a property of the function.
+        validateResource: def.resourceTypes.map((type) => ofType(type, (args: ResourceValidationArgs, report: ReportViolation) => validate(args, report))),
     };
     if (def.remediate) {
         const remediate = def.remediate;
