@@ -1,0 +1,211 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { ArgumentErrors } from "./lib/argument-errors";
+import { createFunction, functionDefaults, validateFunctionArgs, type FunctionArgs } from "./lib/function";
+import { DeadLetterQueue, deadLetterQueueDefaults, validateDeadLetterQueueArgs, type DeadLetterQueueArgs } from "./dead-letter-queue";
+
+export interface QueueWorkerArgs {
+    /** The function that processes the queue's messages. */
+    function: FunctionArgs;
+    /** Messages per invocation, 1-10000 (1-10 for FIFO). Default 10. */
+    batchSize?: number;
+    /** Seconds to gather a batch, 0-300 (at least 1 when `batchSize` > 10; 0 for FIFO). Default 0. */
+    maximumBatchingWindowInSeconds?: number;
+    /** Concurrent invocations the mapping may drive, 2-1000, at most the function's reserved concurrency. Default: that reserved concurrency. */
+    maximumConcurrency?: number;
+    /** Receives before a message moves to the dead-letter queue, 1-1000. Default 5 (fewer turns throttling into data loss). */
+    maxReceiveCount?: number;
+    /** Seconds, at least 6 x the function timeout + the batching window. Default exactly that. */
+    visibilityTimeoutSeconds?: number;
+    /** Seconds the source queue keeps a message, shorter than the dead-letter queue's retention. Default 345600 (4 days). */
+    messageRetentionSeconds?: number;
+    /** A FIFO source queue (and FIFO dead-letter queue). Default false. */
+    fifo?: boolean;
+    contentBasedDeduplication?: boolean;
+    /** KMS key for the source queue. Default: SQS-managed encryption. Grant the function `kms:Decrypt` through `function.policyStatements`. */
+    kmsMasterKeyId?: pulumi.Input<string>;
+    /** Event filter patterns (JSON strings) for the mapping; filtered-out messages are deleted. */
+    filterPatterns?: string[];
+    /** Settings of the dead-letter queue (alarm topic, e-mails, retention). */
+    deadLetterQueue?: DeadLetterQueueArgs;
+}
+
+export const queueWorkerDefaults = {
+    batchSize: 10,
+    maximumBatchingWindowInSeconds: 0,
+    maxReceiveCount: 5,
+    messageRetentionSeconds: 345600,
+    fifo: false,
+} as const;
+
+const MAXIMUM_VISIBILITY_TIMEOUT = 43200;
+
+/** The visibility timeout AWS recommends for a Lambda SQS source: 6 x the function timeout plus the batching window. */
+export function minimumVisibilityTimeout(functionTimeout: number, batchingWindow: number): number {
+    return 6 * functionTimeout + batchingWindow;
+}
+
+/**
+ * An SQS queue worked by a Lambda function: the queue redrives to a `DeadLetterQueue` after `maxReceiveCount`
+ * receives, its visibility timeout outlasts the function's retries, and the mapping reports partial batch
+ * failures and caps its concurrency below the function's reserved concurrency (no throttling, no lost messages).
+ */
+export class QueueWorker extends pulumi.ComponentResource {
+    public readonly queue: aws.sqs.Queue;
+    public readonly function: aws.lambda.Function;
+    public readonly role: aws.iam.Role;
+    public readonly logGroup: aws.cloudwatch.LogGroup;
+    public readonly eventSourceMapping: aws.lambda.EventSourceMapping;
+    public readonly queueArn: pulumi.Output<string>;
+    public readonly queueUrl: pulumi.Output<string>;
+    public readonly functionArn: pulumi.Output<string>;
+    public readonly functionName: pulumi.Output<string>;
+    public readonly deadLetterQueueArn: pulumi.Output<string>;
+    public readonly deadLetterQueueUrl: pulumi.Output<string>;
+    public readonly alarmTopicArn: pulumi.Output<string>;
+
+    constructor(name: string, args: QueueWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
+        const settings = validateQueueWorkerArgs(name, args);
+        super("serverless-guardrails:index:QueueWorker", name, {}, opts);
+        const parent = { parent: this };
+
+        const dlq = new DeadLetterQueue(
+            `${name}-dlq`,
+            { ...args.deadLetterQueue, fifo: settings.fifo, sourceQueueArns: undefined },
+            parent,
+        );
+        this.queue = new aws.sqs.Queue(
+            `${name}-queue`,
+            {
+                fifoQueue: settings.fifo || undefined,
+                contentBasedDeduplication: args.contentBasedDeduplication,
+                visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
+                messageRetentionSeconds: settings.messageRetentionSeconds,
+                redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: dlq.queueArn, maxReceiveCount: settings.maxReceiveCount }),
+                ...(args.kmsMasterKeyId !== undefined ? { kmsMasterKeyId: args.kmsMasterKeyId } : { sqsManagedSseEnabled: true }),
+            },
+            parent,
+        );
+        dlq.allowRedriveFrom([this.queue.arn, ...(args.deadLetterQueue?.sourceQueueArns ?? [])]);
+
+        const fn = createFunction(
+            name,
+            args.function,
+            [
+                {
+                    actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"],
+                    resources: [this.queue.arn],
+                },
+            ],
+            this,
+        );
+        this.eventSourceMapping = new aws.lambda.EventSourceMapping(
+            `${name}-mapping`,
+            {
+                eventSourceArn: this.queue.arn,
+                functionName: fn.function.arn,
+                batchSize: settings.batchSize,
+                maximumBatchingWindowInSeconds: settings.maximumBatchingWindowInSeconds || undefined,
+                functionResponseTypes: ["ReportBatchItemFailures"],
+                scalingConfig: { maximumConcurrency: settings.maximumConcurrency },
+                filterCriteria: args.filterPatterns?.length ? { filters: args.filterPatterns.map((pattern) => ({ pattern })) } : undefined,
+            },
+            // Lambda checks the role's SQS permissions when the mapping is created.
+            { parent: this, dependsOn: [fn.rolePolicy] },
+        );
+
+        this.function = fn.function;
+        this.role = fn.role;
+        this.logGroup = fn.logGroup;
+        this.queueArn = this.queue.arn;
+        this.queueUrl = this.queue.url;
+        this.functionArn = fn.function.arn;
+        this.functionName = fn.function.name;
+        this.deadLetterQueueArn = dlq.queueArn;
+        this.deadLetterQueueUrl = dlq.queueUrl;
+        this.alarmTopicArn = dlq.alarmTopicArn;
+        this.registerOutputs({
+            queueArn: this.queueArn,
+            queueUrl: this.queueUrl,
+            functionArn: this.functionArn,
+            functionName: this.functionName,
+            deadLetterQueueArn: this.deadLetterQueueArn,
+            deadLetterQueueUrl: this.deadLetterQueueUrl,
+            alarmTopicArn: this.alarmTopicArn,
+        });
+    }
+}
+
+interface QueueWorkerSettings {
+    batchSize: number;
+    maximumBatchingWindowInSeconds: number;
+    maximumConcurrency: number;
+    maxReceiveCount: number;
+    visibilityTimeoutSeconds: number;
+    messageRetentionSeconds: number;
+    fifo: boolean;
+}
+
+/** Checks every argument (throwing one error naming each bad one) and returns the settings with defaults applied. */
+function validateQueueWorkerArgs(name: string, args: QueueWorkerArgs): QueueWorkerSettings {
+    const errors = new ArgumentErrors("QueueWorker", name);
+    if (typeof args !== "object" || args === null) {
+        errors.add("args", "is required (at least `function.code`)");
+        errors.throwIfAny();
+    }
+    validateFunctionArgs(errors, "function", args.function);
+    validateDeadLetterQueueArgs(errors, "deadLetterQueue", args.deadLetterQueue ?? {});
+    const fifo = args.fifo ?? queueWorkerDefaults.fifo;
+    const batchSize = args.batchSize ?? queueWorkerDefaults.batchSize;
+    const window = args.maximumBatchingWindowInSeconds ?? queueWorkerDefaults.maximumBatchingWindowInSeconds;
+    errors.integerInRange("batchSize", args.batchSize, 1, fifo ? 10 : 10000);
+    errors.integerInRange("maximumBatchingWindowInSeconds", args.maximumBatchingWindowInSeconds, 0, fifo ? 0 : 300);
+    if (!fifo && typeof batchSize === "number" && batchSize > 10 && window === 0) {
+        errors.add("maximumBatchingWindowInSeconds", "must be at least 1 when batchSize is above 10 (AWS rejects the mapping otherwise)");
+    }
+    errors.integerInRange("maxReceiveCount", args.maxReceiveCount, 1, 1000);
+    errors.integerInRange("messageRetentionSeconds", args.messageRetentionSeconds, 60, 1209600);
+
+    const fn = args.function ?? ({} as FunctionArgs);
+    const reserved = fn.reservedConcurrentExecutions ?? functionDefaults.reservedConcurrentExecutions;
+    const timeout = fn.timeout ?? functionDefaults.timeout;
+    const maximumConcurrency = args.maximumConcurrency ?? Math.min(reserved, 1000);
+    if (args.maximumConcurrency !== undefined) {
+        errors.integerInRange("maximumConcurrency", args.maximumConcurrency, 2, 1000);
+        if (typeof args.maximumConcurrency === "number" && args.maximumConcurrency > reserved) {
+            errors.add("maximumConcurrency", `must not exceed function.reservedConcurrentExecutions (${reserved}), or the function is throttled and messages go to the dead-letter queue unprocessed`);
+        }
+    } else if (typeof reserved === "number" && reserved < 2) {
+        errors.add("function.reservedConcurrentExecutions", "must be at least 2 for an SQS source (its maximumConcurrency is at least 2)");
+    }
+
+    const minimumVisibility = minimumVisibilityTimeout(Number(timeout), Number(window));
+    const visibility = args.visibilityTimeoutSeconds ?? minimumVisibility;
+    if (args.visibilityTimeoutSeconds !== undefined) {
+        errors.integerInRange("visibilityTimeoutSeconds", args.visibilityTimeoutSeconds, 0, MAXIMUM_VISIBILITY_TIMEOUT);
+        if (typeof args.visibilityTimeoutSeconds === "number" && args.visibilityTimeoutSeconds < minimumVisibility) {
+            errors.add("visibilityTimeoutSeconds", `must be at least 6 x function.timeout + maximumBatchingWindowInSeconds = ${minimumVisibility}, or messages are redelivered while still being processed`);
+        }
+    } else if (minimumVisibility > MAXIMUM_VISIBILITY_TIMEOUT) {
+        errors.add("function.timeout", `6 x timeout + batching window is ${minimumVisibility} s, above the 43200 s SQS visibility timeout limit`);
+    }
+
+    const retention = args.messageRetentionSeconds ?? queueWorkerDefaults.messageRetentionSeconds;
+    const dlqRetention = args.deadLetterQueue?.messageRetentionSeconds ?? deadLetterQueueDefaults.messageRetentionSeconds;
+    if (typeof retention === "number" && typeof dlqRetention === "number" && retention >= dlqRetention) {
+        errors.add("messageRetentionSeconds", `must be shorter than deadLetterQueue.messageRetentionSeconds (${dlqRetention}): SQS keeps a message's first enqueue time, so a dead-lettered message would expire at once`);
+    }
+    if (args.deadLetterQueue?.fifo !== undefined && args.deadLetterQueue.fifo !== fifo) {
+        errors.add("deadLetterQueue.fifo", "must match fifo: the dead-letter queue of a FIFO queue is FIFO, of a standard queue standard");
+    }
+    errors.throwIfAny();
+    return {
+        batchSize,
+        maximumBatchingWindowInSeconds: window,
+        maximumConcurrency,
+        maxReceiveCount: args.maxReceiveCount ?? queueWorkerDefaults.maxReceiveCount,
+        visibilityTimeoutSeconds: visibility,
+        messageRetentionSeconds: retention,
+        fifo,
+    };
+}
