@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { analyzeResources, PackSpec } from "./analyze";
+import { capture, CaptureError } from "./capture";
 import { ConfigError } from "./config";
 import { PackError } from "./pack-client";
 import { hasMandatoryViolation, jsonReport, textReport } from "./report";
@@ -14,6 +15,7 @@ import type { CapturedResource } from "./types";
 export const EXIT_OK = 0;
 export const EXIT_VIOLATIONS = 1;
 export const EXIT_ERROR = 2;
+const PROGRESS_EVERY = 500;
 
 export const USAGE = `Usage: serverless-guardrails check [program-dir] [options]
 
@@ -111,14 +113,6 @@ function packSpecs(options: CliOptions): PackSpec[] {
     return dirs.map((dir, i) => ({ dir, config: options.configs[i] ? path.resolve(options.configs[i]) : undefined }));
 }
 
-type CaptureFn = (program: string, options: { preview?: boolean }) => Promise<CapturedResource[]>;
-
-/** Capture lives in ./capture (the program side of the checker); loaded when a check runs. */
-function loadCapture(): CaptureFn {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    return require("./capture").capture;
-}
-
 export class ProgramError extends Error {}
 
 export interface RunResult {
@@ -145,9 +139,15 @@ export async function run(argv: string[], log: (line: string) => void = (l) => p
         log(`serverless-guardrails: running ${programDir} on mocks (${options.preview ? "preview" : "update"})`);
         let resources: CapturedResource[];
         try {
-            resources = await loadCapture()(programDir, { preview: options.preview });
+            resources = await capture(programDir, {
+                preview: options.preview,
+                onResource: (_, count) => {
+                    if (count % PROGRESS_EVERY === 0) log(`serverless-guardrails: ${count} resources registered so far`);
+                },
+            });
         } catch (e) {
-            throw new ProgramError(`the program in ${programDir} could not be run: ${(e as Error)?.message ?? e}`);
+            if (e instanceof CaptureError) throw new ProgramError(`could not run the ${e.message}`);
+            throw new ProgramError(`could not run the program ${programDir}: ${(e as Error)?.message ?? e}`);
         }
         log(`serverless-guardrails: ${resources.length} resources registered; checking them`);
         const result = await analyzeResources(resources, { packs, onProgress: (m) => log(`serverless-guardrails: ${m}`) });

@@ -370,7 +370,7 @@ export class PackClient {
             cwd: dir,
             stdio: ["ignore", "pipe", "pipe"],
             detached: true,
-            env: { ...process.env, ...options.env },
+            env: { ...process.env, FORCE_COLOR: "0", ...options.env },
         });
         livePacks.add(child);
         const pack = new PackClient(dir, child, options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
