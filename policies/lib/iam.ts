@@ -411,3 +411,40 @@ export function isWriteAction(pattern: string): boolean {
     if (verb === "" || verb.startsWith("*") || verb.startsWith("?")) return true;
     return !READ_VERB.test(verb);
 }
+
+/** May the role do `action` on every resource (`Resource` `*`, or a `NotResource`)? Deny statements on `*` win. */
+export function mayDoAnywhere(permissions: RolePermissions, action: string): Permission {
+    let allowed: Permission = "no";
+    for (const s of permissions.statements) {
+        const everywhere = (s.resources ?? []).includes("*") || s.notResources !== undefined;
+        if (!everywhere) continue;
+        const byAction = statementActionCovers(s, action);
+        if (byAction === "no") continue;
+        if (s.effect === "Deny") {
+            if (byAction === "yes" && !s.notResources) return "no";
+            continue;
+        }
+        if (byAction === "yes") allowed = "yes";
+        else if (allowed === "no") allowed = "maybe";
+    }
+    return allowed;
+}
+
+/** The resources a role's statements name (through property dependencies or known ARNs), for `mayDo` to judge. */
+export function namedResources(graph: ResourceGraph, permissions: RolePermissions): Node[] {
+    const result = new Set<Node>();
+    for (const s of permissions.statements) {
+        for (const node of s.sources) result.add(node);
+        for (const pattern of [...(s.resources ?? []), ...(s.notResources ?? [])]) {
+            const node = graph.byLiteral(pattern);
+            if (node) result.add(node);
+        }
+    }
+    for (const document of permissions.unknownDocuments) for (const node of document.sources) result.add(node);
+    return [...result];
+}
+
+/** True when a statement names resources by a pattern with wildcards (other than `*` alone). */
+export function hasResourcePatterns(permissions: RolePermissions): boolean {
+    return permissions.statements.some((s) => (s.resources ?? []).some((r) => r !== "*" && !isUnknown(r) && /[*?]/.test(r)));
+}
