@@ -25,7 +25,7 @@ export interface CaptureOptions {
     /** Defaults to "dev". Its Pulumi.<stack>.yaml config is read for a program folder. */
     stack?: string;
     /** Program config: `"aws:region"`, `"<project>:key"`, or a bare key (given the project's namespace). */
-    config?: Record<string, string>;
+    programConfig?: Record<string, string>;
     /** Account, region and partition the mocks answer with (region defaults to config `aws:region`). */
     environment?: Partial<MockEnvironment>;
     /** Time limit for the whole run (default 120 s). */
@@ -137,7 +137,7 @@ export async function capture(program: string | ProgramCallback, options: Captur
     const preview = options.preview ?? true;
     const project = options.project ?? folder?.project ?? "project";
     const stack = options.stack ?? "dev";
-    const config = namespacedConfig(project, { ...(folder?.stackConfig(stack) ?? {}), ...(options.config ?? {}) });
+    const config = namespacedConfig(project, { ...(folder?.stackConfig(stack) ?? {}), ...(options.programConfig ?? {}) });
     const env: MockEnvironment = { ...defaultEnvironment, region: config["aws:region"] ?? defaultEnvironment.region, ...options.environment };
     let pulumi: PulumiRuntime;
     try {

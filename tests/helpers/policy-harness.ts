@@ -12,6 +12,7 @@ import {
     unknownCheckingProxy,
 } from "@pulumi/policy";
 import { withProviderDefaults } from "../../checker/provider-defaults";
+import type { CapturedResource } from "../../checker/types";
 
 /** The engine's sentinel for an unknown value (a computed output during a first preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -173,6 +174,68 @@ export async function analyzeStack(
         for (const [property, names] of Object.entries(r.propertyDependencies ?? {})) {
             resource.propertyDependencies[property] = resolve(names);
         }
+    });
+    const merged = engineConfig(policy, config);
+    const outcome: Outcome = { violations: [], urns: [] };
+    try {
+        await policy.validateStack(
+            {
+                resources: built,
+                getConfig: () => ({ ...merged }) as any,
+                stackTags: new Map(),
+                notApplicable: (reason?: string): never => {
+                    throw new NotApplicable(reason);
+                },
+            } as any,
+            (message?: any, urn?: string) => {
+                outcome.violations.push(String(message ?? ""));
+                outcome.urns.push(urn);
+            },
+        );
+    } catch (e) {
+        if (e instanceof UnknownValueError) outcome.cantRunAtPreview = (e as Error).message;
+        else if (e instanceof NotApplicable) outcome.notApplicable = e.reason;
+        else throw e;
+    }
+    return outcome;
+}
+
+/**
+ * AnalyzeStack over resources captured from a program (`checker/capture.ts`): each resource's state
+ * (outputs), parent, dependencies and property dependencies by URN, resolved to resource objects as
+ * the server resolves them (URNs outside the stack are dropped). Violations keep the captured URNs.
+ */
+export async function analyzeCapturedStack(
+    policy: StackValidationPolicy,
+    captured: readonly CapturedResource[],
+    config: Record<string, unknown> = {},
+): Promise<Outcome> {
+    await new Promise((resolve) => setImmediate(resolve));
+    const byUrn = new Map<string, PolicyResource>();
+    const built = captured.map((r) => {
+        const props = unknownCheckingProxy(clone(r.outputs));
+        const resource = {
+            type: r.type,
+            props,
+            urn: r.urn,
+            name: r.name,
+            opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+            dependencies: [] as PolicyResource[],
+            propertyDependencies: {} as Record<string, PolicyResource[]>,
+            isType: () => false,
+            asType: () => undefined,
+        } as unknown as PolicyResource;
+        byUrn.set(r.urn, resource);
+        return resource;
+    });
+    const resolve = (urns: readonly string[] | undefined) => (urns ?? []).flatMap((urn) => byUrn.get(urn) ?? []);
+    captured.forEach((r, i) => {
+        const resource = built[i] as any;
+        const parent = r.parent ? byUrn.get(r.parent) : undefined;
+        if (parent) resource.parent = parent;
+        if (r.provider && byUrn.get(r.provider)) resource.provider = byUrn.get(r.provider);
+        resource.dependencies = resolve(r.dependencies);
+        for (const [property, urns] of Object.entries(r.propertyDependencies ?? {})) resource.propertyDependencies[property] = resolve(urns);
     });
     const merged = engineConfig(policy, config);
     const outcome: Outcome = { violations: [], urns: [] };

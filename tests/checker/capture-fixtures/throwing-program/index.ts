@@ -1,0 +1,4 @@
+import * as aws from "@pulumi/aws";
+
+new aws.sqs.Queue("before-the-error");
+throw new Error("the table name is missing");
