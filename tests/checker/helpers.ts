@@ -1,0 +1,47 @@
+/** Shared by the checker tests: fixture paths, throwaway copies of fixture packs, process checks. */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { CapturedResource } from "../../checker/types";
+
+export const ROOT = path.resolve(__dirname, "../..");
+export const FIXTURES = path.join(ROOT, "tests", "fixtures");
+export const packDir = (name: string) => path.join(FIXTURES, "packs", name);
+export const programDir = (name: string) => path.join(FIXTURES, "programs", name);
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+const copies: string[] = [];
+
+/** A private copy of a fixture pack in a temp folder (node_modules linked), so process checks see only this test's pack. */
+export function copyPack(name: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sg-pack-${name}-`));
+    for (const file of fs.readdirSync(packDir(name))) fs.copyFileSync(path.join(packDir(name), file), path.join(dir, file));
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+    copies.push(dir);
+    return dir;
+}
+
+export function removeCopies() {
+    for (const dir of copies.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** Processes whose command line mentions `text` (our pack copies have unique paths). */
+export function processesMentioning(text: string): string[] {
+    const out = execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" });
+    return out.split("\n").filter((line) => line.includes(text) && !line.includes("ps -eo"));
+}
+
+export function thing(name: string, inputs: Record<string, unknown>, extra: Partial<CapturedResource> = {}): CapturedResource {
+    return {
+        urn: `urn:pulumi:dev::fixture::test:index:Thing::${name}`,
+        type: "test:index:Thing",
+        name,
+        custom: true,
+        dependencies: [],
+        propertyDependencies: {},
+        inputs,
+        outputs: { ...inputs },
+        ...extra,
+    };
+}
