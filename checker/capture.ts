@@ -48,6 +48,7 @@ export class CaptureError extends Error {
 
 export const DEFAULT_CAPTURE_TIMEOUT_MS = 120_000;
 
+const STACK_TYPE = "pulumi:pulumi:Stack";
 const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
@@ -108,6 +109,20 @@ function namespacedConfig(project: string, config: Record<string, string>): Reco
 function describeError(error: unknown): string {
     if (error instanceof Error) return error.message;
     return String(error);
+}
+
+/** " (at src/index.ts:4:7)": the first frame of the stack trace that is the program's own code. */
+function whereThrown(error: unknown): string {
+    const stack = error instanceof Error ? error.stack ?? "" : "";
+    for (const line of stack.split("\n").slice(1)) {
+        const match = /^\s*at (?:.*\()?(.+?:\d+:\d+)\)?$/.exec(line);
+        if (!match) continue;
+        const location = match[1];
+        if (location.startsWith("node:") || location.includes(`${path.sep}node_modules${path.sep}`)) continue;
+        if (location.startsWith(__dirname + path.sep)) continue;
+        return ` (at ${path.relative(process.cwd(), location)})`;
+    }
+    return "";
 }
 
 interface PulumiRuntime {
@@ -190,6 +205,12 @@ async function run(pulumi: PulumiRuntime, init: ProgramCallback, label: string, 
     await pulumi.runtime.setMocks(mocks, s.project, s.stack, s.preview);
     pulumi.config.setAllConfig(s.config, []);
     const monitor = pulumi.settings.getMonitor();
+    // The engine leaves the root stack out of its children's qualified types, and keeps the full chain below it.
+    monitor.newUrn = (parent: string, type: string, name: string) => {
+        const parentType = parent ? parent.split("::")[2] : "";
+        const qualified = parentType && parentType !== STACK_TYPE ? `${parentType}$${type}` : type;
+        return `urn:pulumi:${s.stack}::${s.project}::${qualified}::${name}`;
+    };
 
     const registerResource = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
@@ -246,15 +267,26 @@ async function run(pulumi: PulumiRuntime, init: ProgramCallback, label: string, 
         );
     });
     try {
-        await Promise.race([pulumi.runtime.runInPulumiStack(init), deadline]);
+        // The program's own failure is kept apart from Pulumi's, whose outputs would reject unobserved.
+        let thrown: { error: unknown } | undefined;
+        const guarded = async () => {
+            try {
+                return await init();
+            } catch (error) {
+                thrown = { error };
+                return undefined;
+            }
+        };
+        await Promise.race([pulumi.runtime.runInPulumiStack(guarded), deadline]);
+        if (thrown) throw thrown.error;
         await Promise.race([pulumi.settings.waitForRPCs(), deadline]);
-        // Rejections are reported on the next turns of the event loop.
-        await new Promise((resolve) => setImmediate(resolve));
     } catch (error) {
         if (error instanceof CaptureError) throw error;
-        throw new CaptureError(label, `threw ${describeError(error)}`, error);
+        throw new CaptureError(label, `threw ${describeError(error)}${whereThrown(error)}`, error);
     } finally {
         clearTimeout(timer);
+        // Node reports unhandled rejections after the current turn: keep listening until then.
+        await new Promise((resolve) => setImmediate(resolve));
         process.off("unhandledRejection", onFailure);
         process.off("uncaughtException", onFailure);
     }
