@@ -6,15 +6,15 @@
  * state, parent, dependencies and property dependencies. The engine runs analyzers for every
  * registered resource, components included (a local component's inputs are empty), so we do too.
  */
-import { loadUserConfig, reconcileConfig, UserConfig } from "./config";
+import { loadUserConfig, reconcileConfig, userConfigFrom } from "./config";
 import { AnalyzeResource, AnalyzeResult, Diagnostic, PackClient, StackResource, StartOptions } from "./pack-client";
 import type { AnalysisResult, CapturedResource, NotApplicable, Remediation, Violation } from "./types";
 
 export interface PackSpec {
     /** The pack folder (with PulumiPolicy.yaml). */
     dir: string;
-    /** A `--policy-pack-config` file, or the config itself. */
-    config?: string | UserConfig;
+    /** A `--policy-pack-config` file, or its content: `{ "all": "advisory", "<policy>": { "enforcementLevel": ..., ...settings } }`. */
+    config?: string | Record<string, unknown>;
 }
 
 export interface AnalyzeOptions extends StartOptions {
@@ -83,7 +83,9 @@ interface RunningPack {
 async function startPacks(options: AnalyzeOptions): Promise<RunningPack[]> {
     // Read the config files first: a bad file fails before any process starts.
     const userConfigs = options.packs.map((spec) =>
-        typeof spec.config === "string" ? { config: loadUserConfig(spec.config), source: spec.config } : { config: spec.config ?? {}, source: undefined },
+        typeof spec.config === "string"
+            ? { config: loadUserConfig(spec.config), source: spec.config }
+            : { config: userConfigFrom(spec.config ?? {}), source: undefined },
     );
     const started = await Promise.allSettled(options.packs.map((spec) => PackClient.start(spec.dir, options)));
     const clients = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));

@@ -83,6 +83,13 @@ export function parseUserConfig(document: unknown, source?: string): { config: U
     return { config, problems };
 }
 
+/** A config in the `--policy-pack-config` format, parsed; throws ConfigError listing every problem. */
+export function userConfigFrom(document: unknown, source?: string): UserConfig {
+    const { config, problems } = parseUserConfig(document, source);
+    if (problems.length > 0) throw new ConfigError(problems);
+    return config;
+}
+
 /** Reads and parses a `--policy-pack-config` file; throws ConfigError listing every problem. */
 export function loadUserConfig(file: string): UserConfig {
     let text: string;
@@ -98,9 +105,7 @@ export function loadUserConfig(file: string): UserConfig {
     } catch (e) {
         throw new ConfigError([{ source: file, message: `is not valid JSON: ${(e as Error).message}` }]);
     }
-    const { config, problems } = parseUserConfig(document, file);
-    if (problems.length > 0) throw new ConfigError(problems);
-    return config;
+    return userConfigFrom(document, file);
 }
 
 function applyConfig(result: Record<string, PolicyConfigEntry>, apply: UserConfig) {

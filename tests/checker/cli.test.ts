@@ -1,0 +1,160 @@
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseArgs, run, UsageError } from "../../checker/cli";
+import type { JsonReport } from "../../checker/report";
+import { copyPack, packDir, processesMentioning, programDir, removeCopies, ROOT } from "./helpers";
+
+afterAll(removeCopies);
+
+const quiet = () => {};
+const check = (program: string, ...flags: string[]) => run(["check", programDir(program), "--policy-pack", packDir("basic"), ...flags], quiet);
+
+/** The CLI as its own process (as `npx serverless-guardrails` runs it), with a time limit. */
+function runCli(args: string[], timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "checker", "cli.ts"), ...args], { cwd: ROOT });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d) => (stdout += d));
+        child.stderr.on("data", (d) => (stderr += d));
+        const timer = setTimeout(() => {
+            child.kill("SIGKILL");
+            reject(new Error(`the CLI did not finish within ${timeoutMs} ms\n${stderr}`));
+        }, timeoutMs);
+        child.on("exit", (code) => {
+            clearTimeout(timer);
+            resolve({ code, stdout, stderr });
+        });
+    });
+}
+
+describe("cli arguments", () => {
+    it("reads the command, the folder and every flag", () => {
+        expect(parseArgs(["check", "app", "--policy-pack", "a", "--policy-pack=b", "--policy-pack-config", "c.json", "--json", "--no-preview"])).toEqual({
+            programDir: "app",
+            packs: ["a", "b"],
+            configs: ["c.json"],
+            json: true,
+            preview: false,
+            help: false,
+        });
+        expect(parseArgs(["check"]).programDir).toBe(".");
+    });
+
+    it("rejects unknown commands, unknown flags and missing values", () => {
+        expect(() => parseArgs([])).toThrow(UsageError);
+        expect(() => parseArgs(["verify"])).toThrow(/unknown command verify/);
+        expect(() => parseArgs(["check", "--fast"])).toThrow(/unknown option --fast/);
+        expect(() => parseArgs(["check", "--policy-pack"])).toThrow(/--policy-pack needs a value/);
+    });
+
+    it("prints help and exits 0", async () => {
+        const result = await run(["--help"], quiet);
+        expect(result.exitCode).toBe(0);
+        expect(result.stdout).toContain("Usage: serverless-guardrails check [program-dir]");
+    });
+
+    it("exits 2 on bad usage", async () => {
+        expect((await run(["check", "--nope"], quiet)).exitCode).toBe(2);
+    });
+});
+
+describe("cli exit codes and report", () => {
+    it("exits 1 with a mandatory violation and prints the report", async () => {
+        const result = await check("violating");
+        expect(result.exitCode).toBe(1);
+        expect(result.stdout).toContain("❌ fixture-basic@v1.2.3");
+        expect(result.stdout).toContain("- [mandatory]  no-public  (test:index:Thing: public-thing)");
+        expect(result.stdout).toContain("- [mandatory]  no-forbidden-target  (test:index:Thing: pointing-thing)");
+        expect(result.stdout).toContain("- [advisory]  has-note  (test:index:Thing: quiet-thing)");
+        expect(result.stdout).toMatch(/2 mandatory violations, 1 advisory violation/);
+    });
+
+    it("exits 0 for a compliant program", async () => {
+        const result = await check("clean");
+        expect(result.exitCode).toBe(0);
+        expect(result.stdout).toContain("✅ fixture-basic@v1.2.3");
+        expect(result.stdout).toMatch(/4 resources checked by 5 policies in 1 policy pack/);
+    });
+
+    it("exits 0 when the config lowers every level to advisory", async () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sg-cli-")), "advisory.json");
+        fs.writeFileSync(file, JSON.stringify({ all: "advisory" }));
+        const result = await check("violating", "--policy-pack-config", file);
+        expect(result.exitCode).toBe(0);
+        expect(result.stdout).toMatch(/0 mandatory violations, 3 advisory violations/);
+    });
+
+    it("prints the JSON report", async () => {
+        const result = await check("violating", "--json");
+        const report: JsonReport = JSON.parse(result.stdout);
+        expect(report).toMatchObject({ schemaVersion: 1, ok: false, summary: { resources: 5, policies: 5, violations: { mandatory: 2, advisory: 1, total: 3 } } });
+        expect(report.violations.map((v) => [v.policy, v.enforcementLevel, v.resourceType, v.resourceName]).sort()).toEqual([
+            ["has-note", "advisory", "test:index:Thing", "quiet-thing"],
+            ["no-forbidden-target", "mandatory", "test:index:Thing", "pointing-thing"],
+            ["no-public", "mandatory", "test:index:Thing", "public-thing"],
+        ]);
+    });
+
+    it("exits 2 for a folder without Pulumi.yaml, saying so", async () => {
+        const lines: string[] = [];
+        const result = await run(["check", programDir("no-pulumi-yaml"), "--policy-pack", packDir("basic")], (l) => lines.push(l));
+        expect(result.exitCode).toBe(2);
+        expect(lines.join("\n")).toMatch(/is not a Pulumi program: Pulumi\.yaml not found/);
+    });
+
+    it("exits 2 for a config that fails its schema, naming each problem", async () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sg-cli-")), "bad.json");
+        fs.writeFileSync(file, JSON.stringify({ "no-public": { maxSize: -1 } }));
+        const lines: string[] = [];
+        const result = await run(["check", programDir("clean"), "--policy-pack", packDir("basic"), "--policy-pack-config", file], (l) => lines.push(l));
+        expect(result.exitCode).toBe(2);
+        expect(lines.join("\n")).toContain(`${file}: no-public: maxSize: must be >= 1, got -1`);
+    });
+
+    it("exits 2 when the config files do not pair with the packs", async () => {
+        const result = await run(["check", programDir("clean"), "--policy-pack", packDir("basic"), "--policy-pack", packDir("empty"), "--policy-pack-config", "x.json"], quiet);
+        expect(result.exitCode).toBe(2);
+    });
+
+    it("exits 2 for a pack that fails to start, with its error", async () => {
+        const lines: string[] = [];
+        const result = await run(["check", programDir("clean"), "--policy-pack", packDir("broken-start")], (l) => lines.push(l));
+        expect(result.exitCode).toBe(2);
+        expect(lines.join("\n")).toContain("fixture pack fails while loading");
+    });
+
+    it("exits 2 for a folder that is not a pack", async () => {
+        const result = await run(["check", programDir("clean"), "--policy-pack", programDir("clean")], quiet);
+        expect(result.exitCode).toBe(2);
+    });
+});
+
+describe("cli as a process", () => {
+    it("exits 2 for a program that throws, naming the program and the cause", async () => {
+        const result = await runCli(["check", programDir("throws"), "--policy-pack", packDir("basic")]);
+        expect(result.code).toBe(2);
+        expect(result.stderr).toContain(programDir("throws"));
+        expect(result.stderr).toContain("fixture program fails on purpose");
+        expect(result.stdout).toBe("");
+    });
+
+    it("exits 2 for a pack that dies mid-call, and leaves no process behind", async () => {
+        const dir = copyPack("dies");
+        const result = await runCli(["check", programDir("clean"), "--policy-pack", dir]);
+        expect(result.code).toBe(2);
+        expect(result.stderr).toMatch(/died during analyze/);
+        expect(result.stderr).toContain("fixture pack dying now");
+        expect(processesMentioning(dir)).toEqual([]);
+    });
+
+    it("exits 1 on violations and leaves no pack process behind", async () => {
+        const dir = copyPack("basic");
+        const result = await runCli(["check", programDir("violating"), "--policy-pack", dir]);
+        expect(result.code).toBe(1);
+        expect(result.stdout).toContain("- [mandatory]  no-public  (test:index:Thing: public-thing)");
+        expect(processesMentioning(dir)).toEqual([]);
+    });
+});
