@@ -3,6 +3,7 @@ export * from "./dead-letter-queue";
 export * from "./queue-worker";
 export * from "./async-function";
 export * from "./event-rule-target";
+export * from "./reliable-subscription";
 export type { FunctionArgs } from "./lib/function";
 export type { PolicyStatementArgs } from "./lib/iam";
 export * from "./cost-guardrails";

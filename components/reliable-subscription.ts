@@ -1,0 +1,119 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { ArgumentErrors } from "./lib/argument-errors";
+import { arnService, isFifoArn, plainString } from "./lib/arns";
+import { DeadLetterQueue, validateDeadLetterQueueArgs, type DeadLetterQueueArgs } from "./dead-letter-queue";
+
+export interface ReliableSubscriptionArgs {
+    /** The SNS topic to subscribe to. */
+    topicArn: pulumi.Input<string>;
+    /** `sqs`, `lambda`, `https`, `http`, `email`, `email-json`, `sms`, `firehose` or `application`. */
+    protocol: string;
+    /** Queue ARN, function ARN, URL, address or number, as the protocol requires. */
+    endpoint: pulumi.Input<string>;
+    /** JSON filter policy. */
+    filterPolicy?: pulumi.Input<string>;
+    /** `MessageAttributes` or `MessageBody`. */
+    filterPolicyScope?: string;
+    rawMessageDelivery?: boolean;
+    /** Role SNS uses to write to a Firehose endpoint (required for `firehose`). */
+    subscriptionRoleArn?: pulumi.Input<string>;
+    /** A FIFO topic: its dead-letter queue must be FIFO too. Default: true when `topicArn` is known to end in `.fifo`. */
+    fifo?: boolean;
+    /** `lambda` protocol: add the invoke permission scoped to the topic. Default true. */
+    grantLambdaInvoke?: boolean;
+    /** Settings of the dead-letter queue (alarm topic, e-mails, retention). */
+    deadLetterQueue?: DeadLetterQueueArgs;
+}
+
+export const subscriptionProtocols = ["sqs", "lambda", "https", "http", "email", "email-json", "sms", "firehose", "application"] as const;
+
+/**
+ * An SNS subscription that keeps what it cannot deliver: a redrive policy to an alarmed `DeadLetterQueue` that
+ * only this topic may send to. For a Lambda endpoint, also the invoke permission scoped to the topic.
+ */
+export class ReliableSubscription extends pulumi.ComponentResource {
+    public readonly subscription: aws.sns.TopicSubscription;
+    public readonly subscriptionArn: pulumi.Output<string>;
+    public readonly deadLetterQueueArn: pulumi.Output<string>;
+    public readonly deadLetterQueueUrl: pulumi.Output<string>;
+    public readonly alarmTopicArn: pulumi.Output<string>;
+    /** `lambda` protocol only. */
+    public readonly permission?: aws.lambda.Permission;
+
+    constructor(name: string, args: ReliableSubscriptionArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateReliableSubscriptionArgs(name, args);
+        super("serverless-guardrails:index:ReliableSubscription", name, {}, opts);
+        const parent = { parent: this };
+        const fifo = args.fifo ?? isFifoArn(plainString(args.topicArn));
+
+        const dlq = new DeadLetterQueue(
+            `${name}-dlq`,
+            {
+                ...args.deadLetterQueue,
+                fifo,
+                senders: [{ service: "sns.amazonaws.com", sourceArn: args.topicArn }, ...(args.deadLetterQueue?.senders ?? [])],
+            },
+            parent,
+        );
+        if (args.protocol === "lambda" && (args.grantLambdaInvoke ?? true)) {
+            this.permission = new aws.lambda.Permission(
+                `${name}-permission`,
+                { function: args.endpoint, action: "lambda:InvokeFunction", principal: "sns.amazonaws.com", sourceArn: args.topicArn },
+                parent,
+            );
+        }
+        this.subscription = new aws.sns.TopicSubscription(
+            `${name}-subscription`,
+            {
+                topic: args.topicArn,
+                protocol: args.protocol,
+                endpoint: args.endpoint,
+                filterPolicy: args.filterPolicy,
+                filterPolicyScope: args.filterPolicyScope,
+                rawMessageDelivery: args.rawMessageDelivery,
+                subscriptionRoleArn: args.subscriptionRoleArn,
+                redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: dlq.queueArn }),
+            },
+            { parent: this, dependsOn: this.permission ? [this.permission] : [] },
+        );
+
+        this.subscriptionArn = this.subscription.arn;
+        this.deadLetterQueueArn = dlq.queueArn;
+        this.deadLetterQueueUrl = dlq.queueUrl;
+        this.alarmTopicArn = dlq.alarmTopicArn;
+        this.registerOutputs({
+            subscriptionArn: this.subscriptionArn,
+            deadLetterQueueArn: this.deadLetterQueueArn,
+            deadLetterQueueUrl: this.deadLetterQueueUrl,
+            alarmTopicArn: this.alarmTopicArn,
+        });
+    }
+}
+
+function validateReliableSubscriptionArgs(name: string, args: ReliableSubscriptionArgs): void {
+    const errors = new ArgumentErrors("ReliableSubscription", name);
+    if (typeof args !== "object" || args === null) {
+        errors.add("args", "is required (topicArn, protocol, endpoint)");
+        errors.throwIfAny();
+    }
+    errors.required("topicArn", args.topicArn);
+    const topic = plainString(args.topicArn);
+    if (topic && arnService(topic) !== "sns") errors.add("topicArn", `must be an SNS topic ARN (got ${JSON.stringify(topic)})`);
+    if (args.protocol === undefined) errors.required("protocol", args.protocol);
+    else errors.oneOf("protocol", args.protocol, subscriptionProtocols);
+    errors.required("endpoint", args.endpoint);
+    const endpoint = plainString(args.endpoint);
+    if (endpoint && args.protocol === "sqs" && arnService(endpoint) !== "sqs") errors.add("endpoint", `must be an SQS queue ARN for protocol sqs (got ${JSON.stringify(endpoint)})`);
+    if (endpoint && args.protocol === "lambda" && arnService(endpoint) !== "lambda") errors.add("endpoint", `must be a Lambda function ARN for protocol lambda (got ${JSON.stringify(endpoint)})`);
+    if (args.protocol === "firehose") errors.required("subscriptionRoleArn", args.subscriptionRoleArn);
+    errors.oneOf("filterPolicyScope", args.filterPolicyScope, ["MessageAttributes", "MessageBody"]);
+    if (topic && args.fifo !== undefined && args.fifo !== isFifoArn(topic)) {
+        errors.add("fifo", `must match the topic: ${topic} is ${isFifoArn(topic) ? "" : "not "}a FIFO topic`);
+    }
+    if (args.deadLetterQueue !== undefined) {
+        validateDeadLetterQueueArgs(errors, "deadLetterQueue", args.deadLetterQueue);
+        if (args.deadLetterQueue.fifo !== undefined) errors.add("deadLetterQueue.fifo", "is set from the topic: use `fifo` instead");
+    }
+    errors.throwIfAny();
+}
