@@ -8,3 +8,4 @@ export type { FunctionArgs } from "./lib/function";
 export type { PolicyStatementArgs } from "./lib/iam";
 export * from "./cost-guardrails";
 export * from "./protected-api";
+export * from "./stream-worker";

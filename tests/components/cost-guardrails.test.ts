@@ -62,7 +62,7 @@ describe("CostGuardrails", () => {
             threshold: 100,
         });
         const topic = one(registered, "aws:sns/topic:Topic");
-        expect(alarm.inputs.alarmActions).toEqual([`arn:aws:mock:us-east-1:123456789012:${topic.name}-1a2b3c`]);
+        expect(alarm.inputs.alarmActions).toEqual([topic.state.arn]);
         const subscriptions = byType(registered, "aws:sns/topicSubscription:TopicSubscription");
         expect(subscriptions.map((s) => [s.inputs.protocol, s.inputs.endpoint])).toEqual([
             ["email", "a@example.com"],

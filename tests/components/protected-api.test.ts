@@ -18,7 +18,7 @@ describe("ProtectedApi", () => {
         expect(logs.name).toBe("shop-access-logs");
         expect(logs.inputs.retentionInDays).toBe(30);
         expect(stage.inputs).toMatchObject({ restApi: "abc123", deployment: "dep1", stageName: "api", xrayTracingEnabled: true });
-        expect(stage.inputs.accessLogSettings.destinationArn).toBe(`arn:aws:mock:us-east-1:123456789012:shop-access-logs-1a2b3c`);
+        expect(stage.inputs.accessLogSettings.destinationArn).toBe(logs.state.arn);
         expect(JSON.parse(stage.inputs.accessLogSettings.format)).toMatchObject({ requestId: "$context.requestId", status: "$context.status" });
 
         const throttling = one(registered, "aws:apigateway/methodSettings:MethodSettings");
@@ -39,8 +39,8 @@ describe("ProtectedApi", () => {
 
         const association = one(registered, "aws:wafv2/webAclAssociation:WebAclAssociation");
         expect(association.name).toBe("shop-waf");
-        expect(association.inputs.webAclArn).toBe("arn:aws:mock:us-east-1:123456789012:shop-web-acl-1a2b3c");
-        expect(association.inputs.resourceArn).toBe("arn:aws:mock:us-east-1:123456789012:shop-stage-1a2b3c");
+        expect(association.inputs.webAclArn).toBe(acl.state.arn);
+        expect(association.inputs.resourceArn).toBe(stage.state.arn);
         expect(byType(registered, "aws:apigateway/account:Account")).toHaveLength(0);
     });
 

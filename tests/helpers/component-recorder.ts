@@ -1,10 +1,13 @@
 /** Records what a component registers on Pulumi mocks, for tests that assert a component's properties. */
 import * as pulumi from "@pulumi/pulumi";
+import { defaultEnvironment, resourceState } from "../../checker/mocks";
 
 export interface Registered {
     type: string;
     name: string;
     inputs: Record<string, any>;
+    /** What the mock answered: inputs plus plausible computed outputs (ARNs, names) as in an update. */
+    state: Record<string, any>;
 }
 
 /** Installs recording mocks (call in `beforeEach`); the returned list fills as resources register. */
@@ -13,9 +16,9 @@ export function recordResources(): Registered[] {
     pulumi.runtime.setMocks(
         {
             newResource: (args) => {
-                registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-                const name = args.inputs.name ?? `${args.name}-1a2b3c`;
-                return { id: `${args.name}-id`, state: { ...args.inputs, name, arn: `arn:aws:mock:us-east-1:123456789012:${name}` } };
+                const { id, state } = resourceState(args.type, args.name, args.inputs, false, defaultEnvironment);
+                registered.push({ type: args.type, name: args.name, inputs: args.inputs, state });
+                return { id: id ?? `${args.name}-id`, state };
             },
             call: (args) => args.inputs,
         },
