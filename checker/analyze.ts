@@ -6,7 +6,7 @@
  * state, parent, dependencies and property dependencies. The engine runs analyzers for every
  * registered resource, components included (a local component's inputs are empty), so we do too.
  */
-import { loadUserConfig, reconcileConfig, userConfigFrom } from "./config";
+import { loadUserConfig, reconcileConfig, userConfigFrom, UserConfig } from "./config";
 import { AnalyzeResource, AnalyzeResult, Diagnostic, PackClient, StackResource, StartOptions } from "./pack-client";
 import type { AnalysisResult, CapturedResource, NotApplicable, Remediation, Violation } from "./types";
 
@@ -14,7 +14,7 @@ export interface PackSpec {
     /** The pack folder (with PulumiPolicy.yaml). */
     dir: string;
     /** A `--policy-pack-config` file, or its content: `{ "all": "advisory", "<policy>": { "enforcementLevel": ..., ...settings } }`. */
-    config?: string | Record<string, unknown>;
+    config?: string | UserConfig;
 }
 
 export interface AnalyzeOptions extends StartOptions {

@@ -37,8 +37,14 @@ export class ConfigError extends Error {
     }
 }
 
-/** A user's config as the engine reads a `--policy-pack-config` file: per policy, a level and/or properties. */
-export type UserConfig = Record<string, Partial<PolicyConfigEntry>>;
+/** One policy's entry in a `--policy-pack-config` file: a level, or an object of a level and settings. */
+export type PolicySettings = EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>);
+
+/** The `--policy-pack-config` format: `{ "all": "mandatory", "<policy>": "advisory" | { "enforcementLevel": ..., ...settings } }`. */
+export type UserConfig = Record<string, PolicySettings>;
+
+/** A user's config as the engine holds it after reading the file: per policy, a level and/or properties. */
+export type ParsedConfig = Record<string, Partial<PolicyConfigEntry>>;
 
 function isLevel(value: unknown): value is EnforcementLevel {
     return typeof value === "string" && (ENFORCEMENT_LEVELS as readonly string[]).includes(value);
@@ -53,8 +59,8 @@ function describe(value: unknown): string {
  * Reads the `--policy-pack-config` format: `{"all": "mandatory"}`, `{"all": {"enforcementLevel": ...}}`,
  * `{"<policy>": "advisory"}` or `{"<policy>": {"enforcementLevel": ..., ...properties}}`.
  */
-export function parseUserConfig(document: unknown, source?: string): { config: UserConfig; problems: ConfigProblem[] } {
-    const config: UserConfig = {};
+export function parseUserConfig(document: unknown, source?: string): { config: ParsedConfig; problems: ConfigProblem[] } {
+    const config: ParsedConfig = {};
     const problems: ConfigProblem[] = [];
     if (document === null || document === undefined) return { config, problems };
     if (typeof document !== "object" || Array.isArray(document)) {
@@ -84,14 +90,14 @@ export function parseUserConfig(document: unknown, source?: string): { config: U
 }
 
 /** A config in the `--policy-pack-config` format, parsed; throws ConfigError listing every problem. */
-export function userConfigFrom(document: unknown, source?: string): UserConfig {
+export function userConfigFrom(document: unknown, source?: string): ParsedConfig {
     const { config, problems } = parseUserConfig(document, source);
     if (problems.length > 0) throw new ConfigError(problems);
     return config;
 }
 
 /** Reads and parses a `--policy-pack-config` file; throws ConfigError listing every problem. */
-export function loadUserConfig(file: string): UserConfig {
+export function loadUserConfig(file: string): ParsedConfig {
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
@@ -108,7 +114,7 @@ export function loadUserConfig(file: string): UserConfig {
     return userConfigFrom(document, file);
 }
 
-function applyConfig(result: Record<string, PolicyConfigEntry>, apply: UserConfig) {
+function applyConfig(result: Record<string, PolicyConfigEntry>, apply: ParsedConfig) {
     const all = apply.all;
     if (all?.enforcementLevel) {
         for (const entry of Object.values(result)) entry.enforcementLevel = all.enforcementLevel;
@@ -156,7 +162,7 @@ function valueAt(document: unknown, instancePath: string): unknown {
  * The config to send with Configure: one entry for every policy of the pack. Throws ConfigError with
  * every problem (unknown policy names, values that fail a policy's `configSchema`).
  */
-export function reconcileConfig(info: AnalyzerInfo, user: UserConfig = {}, source?: string): Record<string, PolicyConfigEntry> {
+export function reconcileConfig(info: AnalyzerInfo, user: ParsedConfig = {}, source?: string): Record<string, PolicyConfigEntry> {
     const result: Record<string, PolicyConfigEntry> = {};
     for (const policy of info.policies) {
         const properties: Record<string, unknown> = {};
