@@ -9,3 +9,4 @@ export type { PolicyStatementArgs } from "./lib/iam";
 export * from "./cost-guardrails";
 export * from "./protected-api";
 export * from "./stream-worker";
+export * from "./transactional-outbox";

@@ -1,0 +1,197 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { ArgumentErrors } from "./lib/argument-errors";
+import { arnService, plainString } from "./lib/arns";
+import { withDefaults } from "./lib/defaults";
+import { handlerArchive } from "./lib/handler-code";
+import { StreamWorker, validateStreamWorkerArgs } from "./stream-worker";
+
+/** The relay function's settings; its code and handler ship with the component. */
+export interface OutboxRelayFunctionArgs {
+    /** A Node.js runtime. Default `nodejs22.x`. */
+    runtime?: string;
+    /** MB, 128-10240. Default 1024. */
+    memorySize?: number;
+    /** Seconds, 1-900. Default 30. */
+    timeout?: number;
+    /** Default 10. */
+    reservedConcurrentExecutions?: number;
+    /** Default `Active`. */
+    tracingMode?: string;
+    /** Default 30. */
+    logRetentionInDays?: number;
+    /** `JSON` or `Text`. Default `JSON`. */
+    logFormat?: string;
+    /** e.g. `["arm64"]`. */
+    architectures?: string[];
+}
+
+/** How the relay reads the outbox stream; see StreamWorker for each setting's default. */
+export interface OutboxRelayArgs {
+    function?: OutboxRelayFunctionArgs;
+    batchSize?: number;
+    maximumBatchingWindowInSeconds?: number;
+    maximumRetryAttempts?: number;
+    maximumRecordAgeInSeconds?: number;
+    parallelizationFactor?: number;
+    /** `s3` (default) or `sqs`: where records the relay gives up on are kept. */
+    failureDestination?: string;
+    failureDestinationArn?: pulumi.Input<string>;
+    failureRetentionDays?: number;
+    iteratorAgeAlarmSeconds?: number;
+    alarmTopicArn?: pulumi.Input<string>;
+}
+
+export interface TransactionalOutboxArgs {
+    /** The EventBridge bus the relay publishes to. Default: a new bus (`eventBusArn` output). */
+    eventBusArn?: pulumi.Input<string>;
+    /** Publish to this SNS topic instead of a bus (a FIFO topic gets ordered, deduplicated messages). */
+    topicArn?: pulumi.Input<string>;
+    /** The EventBridge `source` of relayed events. Default `outbox`. */
+    eventSource?: string;
+    /** The table's name. Default: generated from the resource name. */
+    tableName?: string;
+    /** Partition key attribute (a string). Default `id`. */
+    hashKey?: string;
+    /** Optional sort key attribute, e.g. a sequence number per aggregate. */
+    rangeKey?: string;
+    /** `S` (default) or `N`. */
+    rangeKeyType?: string;
+    /** Attribute holding the epoch second after which DynamoDB deletes a relayed item. Default `expiresAt`. */
+    ttlAttribute?: string;
+    /** Publish attempts per event inside one invocation (with backoff) before the record is reported failed. Default 4. */
+    maxPublishAttempts?: number;
+    relay?: OutboxRelayArgs;
+}
+
+export const transactionalOutboxDefaults = {
+    eventSource: "outbox",
+    hashKey: "id",
+    rangeKeyType: "S",
+    ttlAttribute: "expiresAt",
+    maxPublishAttempts: 4,
+} as const;
+
+/** Only new items are relayed: updates and TTL deletions never reach the function. */
+export const INSERTS_ONLY = JSON.stringify({ eventName: ["INSERT"] });
+
+const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,255}$/;
+
+function validate(name: string, args: TransactionalOutboxArgs | undefined) {
+    const errors = new ArgumentErrors("TransactionalOutbox", name);
+    const a = args ?? {};
+    if (a.eventBusArn !== undefined && a.topicArn !== undefined) errors.add("eventBusArn", "and topicArn are both set: give one destination (or neither, for a new bus)");
+    const bus = plainString(a.eventBusArn);
+    if (bus !== undefined && (arnService(bus) !== "events" || !bus.includes(":event-bus/"))) {
+        errors.add("eventBusArn", `must be an EventBridge event bus ARN (got ${JSON.stringify(bus)})`);
+    }
+    const topic = plainString(a.topicArn);
+    if (topic !== undefined && arnService(topic) !== "sns") errors.add("topicArn", `must be an SNS topic ARN (got ${JSON.stringify(topic)})`);
+    if (a.topicArn !== undefined && a.eventSource !== undefined) errors.add("eventSource", "applies to an EventBridge bus only");
+    for (const field of ["hashKey", "rangeKey", "ttlAttribute"] as const) {
+        const value = a[field];
+        if (value !== undefined && (typeof value !== "string" || !ATTRIBUTE_NAME.test(value))) errors.add(field, "must be a DynamoDB attribute name (letters, digits, _ . -)");
+    }
+    if (a.rangeKey !== undefined && a.rangeKey === (a.hashKey ?? transactionalOutboxDefaults.hashKey)) errors.add("rangeKey", "must differ from hashKey");
+    if (a.ttlAttribute !== undefined && [a.hashKey ?? transactionalOutboxDefaults.hashKey, a.rangeKey].includes(a.ttlAttribute)) {
+        errors.add("ttlAttribute", "must not be a key attribute");
+    }
+    errors.oneOf("rangeKeyType", a.rangeKeyType, ["S", "N"]);
+    if (a.rangeKeyType !== undefined && a.rangeKey === undefined) errors.add("rangeKeyType", "applies only with rangeKey");
+    if (a.eventSource !== undefined && (typeof a.eventSource !== "string" || a.eventSource === "" || a.eventSource.startsWith("aws."))) {
+        errors.add("eventSource", "must be a non-empty source name that does not start with `aws.`");
+    }
+    if (a.tableName !== undefined && (typeof a.tableName !== "string" || !/^[A-Za-z0-9_.-]{3,255}$/.test(a.tableName))) {
+        errors.add("tableName", "must be 3-255 letters, digits, _ . or -");
+    }
+    errors.integerInRange("maxPublishAttempts", a.maxPublishAttempts, 1, 10);
+    const relay = a.relay ?? {};
+    validateStreamWorkerArgs(errors, "relay", relay, { streamArnRequired: false, codeRequired: false });
+    const runtime = relay.function?.runtime;
+    if (typeof runtime === "string" && !runtime.startsWith("nodejs")) errors.add("relay.function.runtime", `must be a Node.js runtime: the relay is JavaScript (got ${JSON.stringify(runtime)})`);
+    errors.throwIfAny();
+}
+
+/**
+ * The transactional outbox: write the event into this table in the same transaction as the state change,
+ * and the relay publishes each new item to an EventBridge bus (or SNS topic) at least once, in order, with
+ * an id derived from the item key so consumers can drop duplicates. The table has a NEW_IMAGE stream,
+ * point-in-time recovery and TTL; the relay is a StreamWorker whose role may publish to that destination only.
+ */
+export class TransactionalOutbox extends pulumi.ComponentResource {
+    public readonly table: aws.dynamodb.Table;
+    public readonly tableName: pulumi.Output<string>;
+    public readonly tableArn: pulumi.Output<string>;
+    /** The bus events go to (undefined when publishing to a topic). */
+    public readonly eventBusArn?: pulumi.Output<string>;
+    public readonly topicArn?: pulumi.Output<string>;
+    public readonly relay: StreamWorker;
+
+    constructor(name: string, args: TransactionalOutboxArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        validate(name, args);
+        super("serverless-guardrails:index:TransactionalOutbox", name, {}, opts);
+        const settings = withDefaults(transactionalOutboxDefaults, args);
+        const parent = { parent: this };
+
+        const attributes = [{ name: settings.hashKey, type: "S" }];
+        if (settings.rangeKey !== undefined) attributes.push({ name: settings.rangeKey, type: settings.rangeKeyType });
+        this.table = new aws.dynamodb.Table(
+            `${name}-table`,
+            {
+                name: settings.tableName,
+                billingMode: "PAY_PER_REQUEST",
+                hashKey: settings.hashKey,
+                rangeKey: settings.rangeKey,
+                attributes,
+                streamEnabled: true,
+                streamViewType: "NEW_IMAGE",
+                pointInTimeRecovery: { enabled: true },
+                ttl: { attributeName: settings.ttlAttribute, enabled: true },
+            },
+            parent,
+        );
+
+        let environment: { [key: string]: pulumi.Input<string> };
+        let publish: { actions: string[]; resources: pulumi.Input<string>[] };
+        if (settings.topicArn !== undefined) {
+            this.topicArn = pulumi.output(settings.topicArn);
+            environment = { OUTBOX_TOPIC_ARN: this.topicArn };
+            publish = { actions: ["sns:Publish"], resources: [this.topicArn] };
+        } else {
+            this.eventBusArn = settings.eventBusArn !== undefined ? pulumi.output(settings.eventBusArn) : new aws.cloudwatch.EventBus(`${name}-bus`, {}, parent).arn;
+            // PutEvents takes the bus ARN as its name; the ARN also scopes the permission.
+            environment = { OUTBOX_EVENT_BUS_NAME: this.eventBusArn, OUTBOX_EVENT_SOURCE: settings.eventSource };
+            publish = { actions: ["events:PutEvents"], resources: [this.eventBusArn] };
+        }
+        environment.OUTBOX_MAX_ATTEMPTS = String(settings.maxPublishAttempts);
+
+        const relay = settings.relay ?? {};
+        this.relay = new StreamWorker(
+            `${name}-relay`,
+            {
+                ...relay,
+                streamArn: this.table.streamArn,
+                function: {
+                    ...(relay.function ?? {}),
+                    code: handlerArchive("outbox-relay"),
+                    handler: "index.handler",
+                    environment,
+                    description: "Relays new outbox items to their destination",
+                    policyStatements: [publish],
+                },
+                filterPatterns: [INSERTS_ONLY],
+            },
+            parent,
+        );
+
+        this.tableName = this.table.name;
+        this.tableArn = this.table.arn;
+        this.registerOutputs({
+            tableName: this.tableName,
+            tableArn: this.tableArn,
+            eventBusArn: this.eventBusArn,
+            topicArn: this.topicArn,
+            relay: this.relay,
+        });
+    }
+}
