@@ -213,7 +213,8 @@ export async function analyzeCapturedStack(
     await new Promise((resolve) => setImmediate(resolve));
     const byUrn = new Map<string, PolicyResource>();
     const built = captured.map((r) => {
-        const props = unknownCheckingProxy(clone(r.outputs));
+        // A JSON copy, not structuredClone: under Jest that returns objects of another realm, which the proxy leaves unwrapped.
+        const props = unknownCheckingProxy(JSON.parse(JSON.stringify(r.outputs ?? {})));
         const resource = {
             type: r.type,
             props,
