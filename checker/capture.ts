@@ -186,6 +186,8 @@ interface RunSettings {
 async function run(pulumi: PulumiRuntime, init: ProgramCallback, label: string, s: RunSettings): Promise<CapturedResource[]> {
     const resources: CapturedResource[] = [];
     const byUrn = new Map<string, CapturedResource>();
+    // The wrapped registerResource computes the state from the raw request (sentinels, secrets, references
+    // intact) and hands it to newResource, which MockMonitor calls synchronously from that same call.
     let pending: { id: string | undefined; state: Record<string, unknown> } | undefined;
 
     const mocks = {
