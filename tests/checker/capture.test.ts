@@ -130,6 +130,13 @@ describe("capture", () => {
         });
     });
 
+    test("progress: each resource is reported as it registers; the mocks answer for the given account", async () => {
+        const counts: number[] = [];
+        const resources = await capture(program, { preview: false, environment: { accountId: "210987654321" }, onResource: (_, count) => counts.push(count) });
+        expect(counts).toEqual(resources.map((_, i) => i + 1));
+        expect(byName(resources, "orders-queue").outputs.arn).toMatch(/^arn:aws:sqs:us-east-1:210987654321:/);
+    });
+
     test("an explicit provider is recorded by URN", async () => {
         const resources = await capture(() => {
             const provider = new aws.Provider("eu", { region: "eu-west-1" });
