@@ -151,8 +151,14 @@ export function resourcePolicy<C = {}>(def: ResourcePolicyDefinition<C>): Resour
     };
     const policy: ResourceValidationPolicy = {
         ...metadataOf(def),
-        // One function object per type: the type token is a property of the function.
-        validateResource: def.resourceTypes.map((type) => ofType(type, (args: ResourceValidationArgs, report: ReportViolation) => validate(args, report))),
+        // One function object per type: the type token is a property of the function. The server skips
+        // other types by that token only for a single function; in an array it calls every function for
+        // every resource, so each one checks its own type.
+        validateResource: def.resourceTypes.map((type) =>
+            ofType(type, (args: ResourceValidationArgs, report: ReportViolation) => {
+                if (args.type === type) validate(args, report);
+            }),
+        ),
     };
     if (def.remediate) {
         const remediate = def.remediate;
