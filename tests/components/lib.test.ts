@@ -3,34 +3,12 @@ import { ArgumentErrors, ComponentArgumentError } from "../../components/lib/arg
 import { createFunction, functionDefaults, validateFunctionArgs } from "../../components/lib/function";
 import { arnService, destinationStatements, isFifoArn } from "../../components/lib/arns";
 import { policyDocument } from "../../components/lib/iam";
+import { recordResources, valueOf, type Registered } from "../helpers/component-recorder";
 
-interface Registered {
-    type: string;
-    name: string;
-    inputs: Record<string, any>;
-}
-
-let registered: Registered[] = [];
-
+let registered: Registered[];
 beforeEach(() => {
-    registered = [];
-    pulumi.runtime.setMocks(
-        {
-            newResource: (args) => {
-                registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-                return { id: `${args.name}-id`, state: { ...args.inputs, arn: `arn:aws:mock:us-east-1:123456789012:${args.name}`, name: args.inputs.name ?? `${args.name}-x` } };
-            },
-            call: (args) => args.inputs,
-        },
-        "project",
-        "stack",
-        false,
-    );
+    registered = recordResources();
 });
-
-function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
-    return new Promise((resolve) => pulumi.output(output).apply((v) => resolve(v as T)));
-}
 
 class Holder extends pulumi.ComponentResource {
     constructor(name: string) {
@@ -126,7 +104,7 @@ describe("createFunction", () => {
         expect(fn.inputs.tracingConfig).toEqual({ mode: "Active" });
         expect(fn.inputs.runtime).toBe("nodejs22.x");
         expect(fn.inputs.handler).toBe("index.handler");
-        expect(fn.inputs.loggingConfig).toEqual({ logFormat: "JSON", logGroup: "h-logs-x" });
+        expect(fn.inputs.loggingConfig).toEqual({ logFormat: "JSON", logGroup: await valueOf(parts.logGroup.name) });
         const logs = registered.find((r) => r.type === "aws:cloudwatch/logGroup:LogGroup")!;
         expect(logs.inputs.retentionInDays).toBe(30);
         const policy = JSON.parse(registered.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy")!.inputs.policy);
