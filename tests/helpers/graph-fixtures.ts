@@ -7,6 +7,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import type { StackResourceInput } from "./policy-harness";
 import { UNKNOWN, analyzeStack } from "./policy-harness";
+import { createRandom, randomGraph } from "./fuzz";
 
 const REGION = "us-east-1";
 const ACCOUNT = "123456789012";
@@ -157,16 +158,23 @@ export async function nowAndAtFirstPreview(policy: StackValidationPolicy, graph:
     };
 }
 
-/** Runs the policy on every malformed variant of `graph`; resolves when none throws (only the engine's unknown advisory is allowed). */
+/**
+ * Runs the policy on `count` malformed variants of `graph`, then on as many random malformed graphs
+ * (tests/helpers/fuzz.ts); resolves with the number of variants when none throws (only the engine's
+ * unknown advisory is allowed).
+ */
 export async function survivesMalformed(policy: StackValidationPolicy, graph: readonly StackResourceInput[], seed = 7, count = 40): Promise<number> {
     let runs = 0;
-    for (const variant of malformedVariants(graph, seed, count)) {
+    const random = createRandom(seed);
+    const randomGraphs = Array.from({ length: count }, () => randomGraph(random, 30));
+    for (const [i, variant] of [...randomGraphs, ...malformedVariants(graph, seed, count)].entries()) {
         try {
             await analyzeStack(policy, variant);
         } catch (e) {
-            throw new Error(`${policy.name} threw on a malformed graph: ${(e as Error).stack}\n${JSON.stringify(variant, null, 1).slice(0, 4000)}`);
+            const which = i < count ? `random graph ${i}` : `variant ${i - count} of the given graph`;
+            throw new Error(`${policy.name} threw on ${which} (seed ${seed}): ${(e as Error).stack}`);
         }
         runs++;
     }
-    return runs;
+    return runs - randomGraphs.length;
 }
