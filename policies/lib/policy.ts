@@ -149,25 +149,27 @@ export function resourcePolicy<C = {}>(def: ResourcePolicyDefinition<C>): Resour
         if (waiver) args.notApplicable(`waived: ${waiver.reason}`);
         for (const message of messagesOf(def.check(checkedResource(args), config))) report(message);
     };
+    // The server skips a resource without deserializing it only when `validateResource` is a single function
+    // carrying the type token; an array, or a function without a token, runs on every resource.
+    const [onlyType] = def.resourceTypes;
+    const single = def.resourceTypes.length === 1;
     const policy: ResourceValidationPolicy = {
         ...metadataOf(def),
-        // One function object per type: the type token is a property of the function. The server skips
-        // other types by that token only for a single function; in an array it calls every function for
-        // every resource, so each one checks its own type.
-        validateResource: def.resourceTypes.map((type) =>
-            ofType(type, (args: ResourceValidationArgs, report: ReportViolation) => {
-                if (args.type === type) validate(args, report);
-            }),
-        ),
+        validateResource: single
+            ? ofType(onlyType, validate)
+            : (args: ResourceValidationArgs, report: ReportViolation) => {
+                  if (def.resourceTypes.includes(args.type)) validate(args, report);
+              },
     };
     if (def.remediate) {
         const remediate = def.remediate;
-        policy.remediateResource = (args: ResourceValidationArgs) => {
+        const remediateResource = (args: ResourceValidationArgs) => {
             if (!def.resourceTypes.includes(args.type)) return undefined;
             const config = configOf<C>(def, args.getConfig());
             if (findWaiver(config.waivers, args.name, args.urn)) return undefined;
             return remediate(checkedResource(args), config);
         };
+        policy.remediateResource = single ? ofType(onlyType, remediateResource) : remediateResource;
     }
     return policy;
 }

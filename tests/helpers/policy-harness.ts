@@ -55,8 +55,9 @@ export function urnOf(type: string, name: string) {
     return `urn:pulumi:test::test::${type}::${name}`;
 }
 
+/** A deep copy made in this realm (Jest's structuredClone returns objects the unknown-checking proxy leaves unwrapped). */
 function clone<T>(value: T): T {
-    return value === undefined ? value : structuredClone(value);
+    return value === undefined ? value : JSON.parse(JSON.stringify(value));
 }
 
 export interface ResourceInput {
@@ -94,10 +95,14 @@ function inputsOf(input: ResourceInput) {
 /** Analyze: every validation of the policy that applies to the resource's type. */
 export async function analyze(policy: ResourceValidationPolicy, input: ResourceInput): Promise<Outcome> {
     const outcome: Outcome = { violations: [], urns: [] };
+    // As the server does: a single function with a type token is skipped for other types; every function
+    // of an array runs on every resource.
+    if (!Array.isArray(policy.validateResource)) {
+        const pulumiType = (policy.validateResource as any)?.__pulumiType;
+        if (pulumiType && pulumiType !== input.type) return outcome;
+    }
     const validations = Array.isArray(policy.validateResource) ? policy.validateResource : policy.validateResource ? [policy.validateResource] : [];
     for (const validation of validations) {
-        const pulumiType = (validation as any).__pulumiType;
-        if (pulumiType && pulumiType !== input.type) continue;
         const args = resourceArgs(policy, input, unknownCheckingProxy(inputsOf(input)));
         try {
             await validation(args as any, (message?: any, urn?: string) => {
