@@ -1,0 +1,82 @@
+import { graphOf, type Node, type ResourceGraph } from "../lib/graph";
+import { findingOn, judgeEach, memo } from "../lib/graph/index";
+import { stackPolicy } from "../lib/policy";
+import { UNKNOWN, asNumber, asString, isSet, known, peek } from "../lib/props";
+import { T } from "../lib/types";
+
+const PREFIX = "/aws/lambda/";
+
+/** Log groups of the stack by their known name. */
+const groupsByName = memo((graph: ResourceGraph) => {
+    const byName = new Map<string, Node>();
+    for (const group of graph.ofType(T.logGroup)) {
+        const name = asString(peek(group.raw, "name"));
+        if (name && !byName.has(name)) byName.set(name, group);
+    }
+    return byName;
+});
+
+/**
+ * The function's log group: the one its `loggingConfig.logGroup` names, else `/aws/lambda/<name>`
+ * (a group whose `name` came from the function, or whose known name matches its known name).
+ * `external` when the function names a group that is not in the stack.
+ */
+function logGroupOf(graph: ResourceGraph, fn: Node): { group?: Node; external?: string } {
+    if (isSet(fn.raw, "loggingConfig.logGroup")) {
+        const group = graph.targets(fn, "loggingConfig", T.logGroup)[0];
+        if (group) return { group };
+        const name = asString(peek(fn.raw, "loggingConfig.logGroup"));
+        const byName = name ? groupsByName(graph).get(name) : undefined;
+        if (byName) return { group: byName };
+        if (name) return { external: name };
+    }
+    const fromFunction = graph.referrers(fn, "name", T.logGroup)[0];
+    if (fromFunction) return { group: fromFunction };
+    const fnName = asString(peek(fn.raw, "name"));
+    const byName = fnName ? groupsByName(graph).get(`${PREFIX}${fnName}`) : undefined;
+    return byName ? { group: byName } : {};
+}
+
+export const lambdaLogRetention = stackPolicy<{}, ResourceGraph>(
+    {
+        name: "lambda-log-retention",
+        displayName: "Lambda logs expire",
+        description:
+            "Lambda creates its log group on first run with no retention, so logs are kept and billed forever; and a group " +
+            "the stack does not own is left behind when the stack is destroyed.",
+        enforcementLevel: "advisory",
+        severity: "low",
+        tags: ["lambda", "observability", "cost"],
+        remediationSteps:
+            "Create an `aws.cloudwatch.LogGroup` named `/aws/lambda/<function name>` (from the function's `name` output) " +
+            "with `retentionInDays` (for example 30), or give the function `loggingConfig.logGroup` from such a group.",
+        check(graph) {
+            const judgedGroups = new Set<Node>();
+            return judgeEach(graph.ofType(T.lambdaFunction), (fn) => {
+                const { group, external } = logGroupOf(graph, fn);
+                if (external || (group && judgedGroups.has(group))) return undefined;
+                if (!group) {
+                    return findingOn(
+                        fn,
+                        `Function \`${fn.name}\` has no log group in the stack, so Lambda creates \`${PREFIX}<name>\` with logs kept forever: ` +
+                            "add an `aws.cloudwatch.LogGroup` with `retentionInDays`, named from the function's `name` (or set `loggingConfig.logGroup`).",
+                    );
+                }
+                judgedGroups.add(group);
+                const retention = peek(group.raw, "retentionInDays");
+                if (retention !== UNKNOWN && !isSet(group.raw, "retentionInDays")) return noRetention(fn, group);
+                const days = asNumber(known(group.raw, "retentionInDays"));
+                if (days === undefined || days <= 0) return noRetention(fn, group);
+                return undefined;
+            });
+        },
+    },
+    graphOf,
+);
+
+function noRetention(fn: Node, group: Node) {
+    return findingOn(
+        group,
+        `Log group \`${group.name}\` of function \`${fn.name}\` has no \`retentionInDays\`, so its logs are kept forever: set \`retentionInDays\` on it (for example 30).`,
+    );
+}
