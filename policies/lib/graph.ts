@@ -174,23 +174,47 @@ function literalsIn(text: string): string[] {
     return arns.length > 0 ? [text, ...arns] : [text];
 }
 
-let cached: { resources: readonly PolicyResource[]; count: number; first?: string; last?: string; graph: ResourceGraph } | undefined;
+let cached: { resources: readonly PolicyResource[]; fingerprint: string; graph: ResourceGraph } | undefined;
+
+const FINGERPRINT_SAMPLES = 32;
+const FINGERPRINT_PROPS_LENGTH = 2000;
+
+/**
+ * Tells one stack's resources from another's without walking them all: the count and the URNs and
+ * props of evenly spaced samples. Two analyses of the same stack in one turn (a preview and an
+ * update, run side by side by the checker or by tests) differ in their props.
+ */
+function fingerprintOf(resources: readonly PolicyResource[]): string {
+    const count = resources.length;
+    const parts: string[] = [String(count)];
+    const step = Math.max(1, Math.floor(count / FINGERPRINT_SAMPLES));
+    const sample = (resource: PolicyResource | undefined) => {
+        if (!resource) return;
+        let props: string;
+        try {
+            props = JSON.stringify(unwrap(resource.props))?.slice(0, FINGERPRINT_PROPS_LENGTH) ?? "";
+        } catch {
+            props = "?";
+        }
+        parts.push(resource.urn, props);
+    };
+    for (let i = 0; i < count; i += step) sample(resources[i]);
+    sample(resources[count - 1]);
+    return parts.join("\u0000");
+}
 
 /**
  * The graph of the stack being analyzed. @pulumi/policy hands each stack policy its own copy of the
  * resources but runs all of them within one turn of the event loop, so the graph is kept for that
- * turn only and reused when the same stack (same resources, same URNs) is asked for again.
+ * turn only and reused when the same stack (same URNs and props) is asked for again.
  */
 export function graphOf(args: Pick<StackValidationArgs, "resources">): ResourceGraph {
     const resources = args.resources ?? [];
-    const count = resources.length;
-    const first = resources[0]?.urn;
-    const last = resources[count - 1]?.urn;
-    if (cached && (cached.resources === resources || (cached.count === count && cached.first === first && cached.last === last))) {
-        return cached.graph;
-    }
+    if (cached?.resources === resources) return cached.graph;
+    const fingerprint = fingerprintOf(resources);
+    if (cached?.fingerprint === fingerprint) return cached.graph;
     const graph = new ResourceGraph(resources);
-    cached = { resources, count, first, last, graph };
+    cached = { resources, fingerprint, graph };
     setImmediate(() => {
         if (cached?.graph === graph) cached = undefined;
     });

@@ -5,6 +5,7 @@
  * `propertyDependencies`, which the rewrite keeps.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { ResourceGraph, graphOf } from "../../policies/lib/graph";
 import type { StackResourceInput } from "./policy-harness";
 import { UNKNOWN, analyzeStack } from "./policy-harness";
 import { createRandom, randomGraph } from "./fuzz";
@@ -177,4 +178,12 @@ export async function survivesMalformed(policy: StackValidationPolicy, graph: re
         runs++;
     }
     return runs - randomGraphs.length;
+}
+
+/** The shared graph built from `resources` exactly as AnalyzeStack hands them to a policy (for unit tests of graph helpers). */
+export async function graphFrom(resources: StackResourceInput[]): Promise<ResourceGraph> {
+    let graph: ResourceGraph | undefined;
+    const probe = { name: "graph-probe", description: "", enforcementLevel: "advisory", validateStack: (args: any) => void (graph = graphOf(args)) } as unknown as StackValidationPolicy;
+    await analyzeStack(probe, resources);
+    return graph!;
 }
