@@ -85,7 +85,11 @@ export function streamReadStatement(streamArn: pulumi.Input<string>): pulumi.Out
 }
 
 /** Records every invalid StreamWorker argument (nested under `argument` when not empty). */
-export function validateStreamWorkerArgs(errors: ArgumentErrors, argument: string, args: Partial<StreamWorkerArgs>, options: { streamArnRequired: boolean; codeRequired: boolean }) {
+export function validateStreamWorkerArgs(
+    errors: ArgumentErrors,
+    argument: string,
+    args: Omit<Partial<StreamWorkerArgs>, "function"> & { function?: Partial<FunctionArgs> },
+    options: { streamArnRequired: boolean; codeRequired: boolean }) {
     const at = (field: string) => (argument ? `${argument}.${field}` : field);
     if (options.streamArnRequired) errors.required(at("streamArn"), args.streamArn);
     const stream = plainString(args.streamArn);
@@ -154,7 +158,8 @@ export class StreamWorker extends pulumi.ComponentResource {
     /** Where records the function gives up on go. */
     public readonly failureDestinationArn: pulumi.Output<string>;
     public readonly failureBucket?: aws.s3.Bucket;
-    public readonly failureQueue?: DeadLetterQueue;
+    /** The created failure queue's URL (`failureDestination: "sqs"`), for redriving. */
+    public readonly failureQueueUrl?: pulumi.Output<string>;
     public readonly alarmTopicArn: pulumi.Output<string>;
     public readonly iteratorAgeAlarm: aws.cloudwatch.MetricAlarm;
 
@@ -172,8 +177,10 @@ export class StreamWorker extends pulumi.ComponentResource {
         if (settings.failureDestinationArn !== undefined) {
             failureArn = pulumi.output(settings.failureDestinationArn);
         } else if (settings.failureDestination === "sqs") {
-            this.failureQueue = new DeadLetterQueue(`${name}-failures`, { alarmTopicArn: this.alarmTopicArn, ...(settings.failureQueue ?? {}) }, parent);
-            failureArn = this.failureQueue.queueArn;
+            // Kept out of the fields: a component-typed field cannot be served through a component provider.
+            const failureQueue = new DeadLetterQueue(`${name}-failures`, { alarmTopicArn: this.alarmTopicArn, ...(settings.failureQueue ?? {}) }, parent);
+            this.failureQueueUrl = failureQueue.queueUrl;
+            failureArn = failureQueue.queueArn;
         } else {
             this.failureBucket = this.createFailureBucket(name, settings.failureRetentionDays);
             failureArn = this.failureBucket.arn;
@@ -230,7 +237,7 @@ export class StreamWorker extends pulumi.ComponentResource {
             mapping: this.mapping,
             failureDestinationArn: this.failureDestinationArn,
             failureBucket: this.failureBucket,
-            failureQueue: this.failureQueue,
+            failureQueueUrl: this.failureQueueUrl,
             alarmTopicArn: this.alarmTopicArn,
             iteratorAgeAlarm: this.iteratorAgeAlarm,
         });

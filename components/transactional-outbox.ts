@@ -125,7 +125,12 @@ export class TransactionalOutbox extends pulumi.ComponentResource {
     /** The bus events go to (undefined when publishing to a topic). */
     public readonly eventBusArn?: pulumi.Output<string>;
     public readonly topicArn?: pulumi.Output<string>;
-    public readonly relay: StreamWorker;
+    public readonly relayFunctionName: pulumi.Output<string>;
+    public readonly relayFunctionArn: pulumi.Output<string>;
+    /** Where records the relay gives up on are kept (an S3 bucket by default). */
+    public readonly relayFailureDestinationArn: pulumi.Output<string>;
+    /** The topic the relay's alarms (iterator age, failure store) notify. */
+    public readonly relayAlarmTopicArn: pulumi.Output<string>;
 
     constructor(name: string, args: TransactionalOutboxArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         validate(name, args);
@@ -166,7 +171,8 @@ export class TransactionalOutbox extends pulumi.ComponentResource {
         environment.OUTBOX_MAX_ATTEMPTS = String(settings.maxPublishAttempts);
 
         const relay = settings.relay ?? {};
-        this.relay = new StreamWorker(
+        // Kept out of the fields: a component-typed field cannot be served through a component provider.
+        const relayWorker = new StreamWorker(
             `${name}-relay`,
             {
                 ...relay,
@@ -184,6 +190,10 @@ export class TransactionalOutbox extends pulumi.ComponentResource {
             parent,
         );
 
+        this.relayFunctionName = relayWorker.function.name;
+        this.relayFunctionArn = relayWorker.function.arn;
+        this.relayFailureDestinationArn = relayWorker.failureDestinationArn;
+        this.relayAlarmTopicArn = relayWorker.alarmTopicArn;
         this.tableName = this.table.name;
         this.tableArn = this.table.arn;
         this.registerOutputs({
@@ -191,7 +201,10 @@ export class TransactionalOutbox extends pulumi.ComponentResource {
             tableArn: this.tableArn,
             eventBusArn: this.eventBusArn,
             topicArn: this.topicArn,
-            relay: this.relay,
+            relayFunctionName: this.relayFunctionName,
+            relayFunctionArn: this.relayFunctionArn,
+            relayFailureDestinationArn: this.relayFailureDestinationArn,
+            relayAlarmTopicArn: this.relayAlarmTopicArn,
         });
     }
 }

@@ -1,0 +1,90 @@
+/**
+ * The components can be served to Python, Go, .NET and YAML: the component provider that Pulumi hosts for a
+ * `PulumiPlugin.yaml` (runtime nodejs) package infers a schema from the TypeScript classes. This runs that same
+ * provider on the package root and checks that every exported component is in the schema with its inputs.
+ */
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
+import * as pkg from "../../index";
+
+const ROOT = path.join(__dirname, "..", "..");
+const PACKAGE = "serverless-guardrails";
+
+const components = getPulumiComponents(pkg);
+const componentNames = components.map((component) => component.name).sort();
+
+interface SchemaResource {
+    isComponent?: boolean;
+    inputProperties?: Record<string, { type?: string; $ref?: string; items?: unknown }>;
+    requiredInputs?: string[];
+    properties?: Record<string, unknown>;
+}
+
+let provider: ComponentProvider;
+let schema: { name: string; resources: Record<string, SchemaResource>; types: Record<string, { properties?: Record<string, unknown> }> };
+
+beforeAll(async () => {
+    provider = new ComponentProvider({ components, name: PACKAGE, dirname: ROOT });
+    schema = JSON.parse(await provider.getSchema());
+}, 240_000);
+
+describe("component provider schema", () => {
+    test("the package root exports every component", () => {
+        expect(componentNames).toEqual(
+            expect.arrayContaining([
+                "AsyncFunction",
+                "CostGuardrails",
+                "DeadLetterQueue",
+                "EventRuleTarget",
+                "ProtectedApi",
+                "QueueWorker",
+                "ReliableSubscription",
+                "StreamWorker",
+                "TransactionalOutbox",
+            ]),
+        );
+    });
+
+    test("every component is in the inferred schema, as a component, with its inputs", () => {
+        expect(schema.name).toBe(PACKAGE);
+        for (const name of componentNames) {
+            const resource = schema.resources[`${PACKAGE}:index:${name}`];
+            expect({ name, found: resource !== undefined }).toEqual({ name, found: true });
+            expect(resource.isComponent).toBe(true);
+            expect(Object.keys(resource.inputProperties ?? {}).length).toBeGreaterThan(0);
+        }
+    });
+
+    test("inputs keep their types and required-ness; nested args become object types", () => {
+        const worker = schema.resources[`${PACKAGE}:index:StreamWorker`];
+        expect(worker.requiredInputs).toEqual(expect.arrayContaining(["streamArn", "function"]));
+        expect(worker.inputProperties!.batchSize.type).toBe("number");
+        const functionType = worker.inputProperties!.function.$ref!.replace("#/types/", "");
+        expect(Object.keys(schema.types[functionType].properties ?? {})).toEqual(expect.arrayContaining(["code", "memorySize", "timeout"]));
+
+        const outbox = schema.resources[`${PACKAGE}:index:TransactionalOutbox`];
+        expect(Object.keys(outbox.inputProperties!)).toEqual(expect.arrayContaining(["eventBusArn", "topicArn", "hashKey", "relay"]));
+        expect(Object.keys(outbox.properties ?? {})).toEqual(expect.arrayContaining(["tableName", "eventBusArn", "relayFunctionArn"]));
+
+        const budget = schema.resources[`${PACKAGE}:index:CostGuardrails`];
+        expect(budget.requiredInputs).toEqual(["monthlyLimit"]);
+        const api = schema.resources[`${PACKAGE}:index:ProtectedApi`];
+        expect(api.requiredInputs ?? []).toEqual([]);
+    });
+
+    test("the provider constructs a component from plain inputs, as another language would ask it to", async () => {
+        pulumi.runtime.setMocks(
+            {
+                newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, arn: `arn:aws:budgets::123456789012:budget/${args.name}` } }),
+                call: (args) => args.inputs,
+            },
+            "project",
+            "stack",
+            false,
+        );
+        const result = await provider.construct("cost", `${PACKAGE}:index:CostGuardrails`, { monthlyLimit: 100, emails: ["ops@example.com"] }, {});
+        expect(await new Promise((resolve) => pulumi.output(result.urn).apply(resolve))).toContain(`${PACKAGE}:index:CostGuardrails::cost`);
+        expect(Object.keys(result.state)).toEqual(expect.arrayContaining(["budget"]));
+    });
+});
