@@ -219,7 +219,24 @@ describe("outbox relay shipping", () => {
         expect(required).toEqual(expect.arrayContaining(["@aws-sdk/client-eventbridge", "@aws-sdk/util-dynamodb"]));
     });
 
-    test("from the built package, the compiled JavaScript beside the component is shipped as is", () => {
+    test("from a build laid out like dist/, the component finds and ships the compiled handler", () => {
+        const ts: typeof import("typescript") = require("typescript");
+        const root = path.join(__dirname, "..", "..");
+        const dist = fs.mkdtempSync(path.join(os.tmpdir(), "dist-"));
+        fs.symlinkSync(path.join(root, "node_modules"), path.join(dist, "node_modules"), "dir");
+        for (const file of ["components/lib/handler-code.ts", "components/handlers/outbox-relay.ts"]) {
+            const output = ts.transpileModule(fs.readFileSync(path.join(root, file), "utf8"), {
+                compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+            });
+            fs.mkdirSync(path.dirname(path.join(dist, file)), { recursive: true });
+            fs.writeFileSync(path.join(dist, file.replace(/\.ts$/, ".js")), output.outputText);
+        }
+        const compiled = fs.readFileSync(path.join(dist, "components/handlers/outbox-relay.js"), "utf8");
+        const built = require(path.join(dist, "components/lib/handler-code.js"));
+        expect(built.handlerJavaScript("outbox-relay")).toBe(compiled);
+    });
+
+    test("the compiled JavaScript beside the component wins over the source", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "handlers-"));
         fs.writeFileSync(path.join(dir, "outbox-relay.js"), "exports.handler = async () => ({ batchItemFailures: [] });\n");
         fs.writeFileSync(path.join(dir, "outbox-relay.ts"), "this source must not be read");
