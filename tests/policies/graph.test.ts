@@ -44,7 +44,7 @@ describe("resource graph", () => {
     });
 
     test("literal fallback: known ARNs, names and URLs, and ARNs inside JSON documents, join without property dependencies", async () => {
-        const input = worker().map((r) => ({ ...r, propertyDependencies: undefined, dependencies: undefined }));
+        const input: StackResourceInput[] = worker().map((r) => ({ ...r, propertyDependencies: undefined, dependencies: undefined }));
         input.push(resource(T.sqsRedrivePolicy, "jobs-redrive", { queueUrl: ref(input, "jobs", "url"), redrivePolicy: JSON.stringify({ deadLetterTargetArn: ref(input, "jobs-dlq") }) }));
         const graph = await graphFrom(input);
         const mapping = graph.ofType(T.lambdaEventSourceMapping)[0];
