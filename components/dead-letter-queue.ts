@@ -205,6 +205,7 @@ export function validateDeadLetterQueueArgs(errors: ArgumentErrors, argument: st
                 }
             });
     }
+    if (args.sourceQueueArns !== undefined && !Array.isArray(args.sourceQueueArns)) errors.add(at("sourceQueueArns"), "must be a list of queue ARNs");
     if (args.senders !== undefined) {
         if (!Array.isArray(args.senders)) errors.add(at("senders"), "must be a list of { service, sourceArn }");
         else

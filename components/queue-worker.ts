@@ -164,6 +164,7 @@ function validateQueueWorkerArgs(name: string, args: QueueWorkerArgs): QueueWork
         errors.add("maximumBatchingWindowInSeconds", "must be at least 1 when batchSize is above 10 (AWS rejects the mapping otherwise)");
     }
     errors.integerInRange("maxReceiveCount", args.maxReceiveCount, 1, 1000);
+    errors.stringList("filterPatterns", args.filterPatterns);
     errors.integerInRange("messageRetentionSeconds", args.messageRetentionSeconds, 60, 1209600);
 
     const fn = args.function ?? ({} as FunctionArgs);

@@ -49,6 +49,18 @@ export class ArgumentErrors {
         }
     }
 
+    /** A list of non-empty strings; undefined is accepted. */
+    stringList(argument: string, value: unknown): void {
+        if (value === undefined) return;
+        if (!Array.isArray(value)) {
+            this.add(argument, `must be a list of strings (got ${describe(value)})`);
+            return;
+        }
+        value.forEach((item, index) => {
+            if (typeof item !== "string" || item === "") this.add(`${argument}[${index}]`, `must be a non-empty string (got ${describe(item)})`);
+        });
+    }
+
     get count(): number {
         return this.problems.length;
     }
@@ -60,5 +72,7 @@ export class ArgumentErrors {
 }
 
 function describe(value: unknown): string {
-    return typeof value === "string" ? JSON.stringify(value) : String(value);
+    if (typeof value === "string") return JSON.stringify(value);
+    if (Array.isArray(value)) return "a list";
+    return value !== null && typeof value === "object" ? "an object" : String(value);
 }

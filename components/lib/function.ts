@@ -77,6 +77,22 @@ export function validateFunctionArgs(errors: ArgumentErrors, argument: string, a
     if (args.handler !== undefined && (typeof args.handler !== "string" || args.handler === "")) {
         errors.add(`${argument}.handler`, "must be a non-empty `module.export` string");
     }
+    errors.stringList(`${argument}.architectures`, args.architectures);
+    if (args.environment !== undefined && (typeof args.environment !== "object" || args.environment === null || Array.isArray(args.environment))) {
+        errors.add(`${argument}.environment`, "must be a map of variable names to values");
+    }
+    if (args.policyStatements !== undefined) {
+        if (!Array.isArray(args.policyStatements)) errors.add(`${argument}.policyStatements`, "must be a list of { actions, resources }");
+        else
+            args.policyStatements.forEach((statement, index) => {
+                const at = `${argument}.policyStatements[${index}]`;
+                if (typeof statement !== "object" || statement === null) return errors.add(at, "must be { actions, resources }");
+                if (!Array.isArray(statement.actions) || statement.actions.length === 0) errors.add(`${at}.actions`, "must be a non-empty list of actions");
+                else errors.stringList(`${at}.actions`, statement.actions);
+                if (!Array.isArray(statement.resources) || statement.resources.length === 0) errors.add(`${at}.resources`, "must be a non-empty list of ARNs");
+                errors.oneOf(`${at}.effect`, statement.effect, ["Allow", "Deny"]);
+            });
+    }
 }
 
 export interface FunctionParts {

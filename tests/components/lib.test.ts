@@ -175,3 +175,31 @@ describe("arns", () => {
         expect(doc).toEqual({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["sqs:SendMessage"], Resource: ["arn:q"] }] });
     });
 });
+
+describe("malformed function args", () => {
+    test("wrong types are argument errors, not crashes", () => {
+        const errors = new ArgumentErrors("X", "x");
+        validateFunctionArgs(errors, "function", {
+            code,
+            architectures: "arm64" as any,
+            environment: ["A=1"] as any,
+            policyStatements: [{ actions: [], resources: ["arn:aws:s3:::b"] }, { actions: ["s3:GetObject"], resources: [] as string[], effect: "Maybe" }, null as any],
+            memorySize: "1024" as any,
+        });
+        let error: ComponentArgumentError | undefined;
+        try {
+            errors.throwIfAny();
+        } catch (e) {
+            error = e as ComponentArgumentError;
+        }
+        expect(error?.arguments).toEqual([
+            "function.memorySize",
+            "function.architectures",
+            "function.environment",
+            "function.policyStatements[0].actions",
+            "function.policyStatements[1].resources",
+            "function.policyStatements[1].effect",
+            "function.policyStatements[2]",
+        ]);
+    });
+});

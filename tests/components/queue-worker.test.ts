@@ -115,10 +115,14 @@ describe("QueueWorker", () => {
         expect(registered).toHaveLength(0);
     });
 
-    test("a missing function is an argument error, not a crash", async () => {
+    test("a missing function or wrong types are argument errors, not crashes", async () => {
         const error = await argumentError(registered, () => new QueueWorker("orders", {} as any));
         expect((error as ComponentArgumentError).arguments).toEqual(["function"]);
         const reserved = await argumentError(registered, () => new QueueWorker("orders", { function: { code, reservedConcurrentExecutions: 1 } }));
         expect((reserved as ComponentArgumentError).arguments).toEqual(["function.reservedConcurrentExecutions"]);
+        const wrongTypes = await argumentError(registered, () =>
+            new QueueWorker("orders", { function: { code }, batchSize: "10" as any, filterPatterns: "{}" as any, deadLetterQueue: { sourceQueueArns: "arn" as any } }),
+        );
+        expect((wrongTypes as ComponentArgumentError).arguments).toEqual(["deadLetterQueue.sourceQueueArns", "batchSize", "filterPatterns"]);
     });
 });
