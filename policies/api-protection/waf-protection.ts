@@ -1,0 +1,90 @@
+import { graphOf, type Node, type ResourceGraph } from "../lib/graph";
+import { findingOn, judgeEach } from "../lib/graph/index";
+import { type StackFinding, stackPolicy } from "../lib/policy";
+import { asArray, asBoolean, asString, isSet, known, peek } from "../lib/props";
+import { T } from "../lib/types";
+
+function hasWebAclAssociation(graph: ResourceGraph, node: Node): boolean {
+    return graph.referrers(node, "resourceArn", T.wafWebAclAssociation).length > 0;
+}
+
+function isPrivateRestApi(graph: ResourceGraph, stage: Node): boolean {
+    const api = graph.targets(stage, "restApi", T.restApi)[0];
+    if (!api) return false;
+    const types = known(api.raw, "endpointConfiguration.types");
+    return (typeof types === "string" ? [types] : asArray(types)).includes("PRIVATE");
+}
+
+/** Internet-facing application load balancers (network and gateway ones cannot have a WAF). */
+function isPublicAlb(lb: Node): boolean {
+    const type = peek(lb.raw, "loadBalancerType");
+    if (type !== undefined && type !== "application") return false;
+    return asBoolean(known(lb.raw, "internal")) !== true;
+}
+
+/** CloudFront distributions with a web ACL whose origins come from `api` (its endpoint, or one of its stages). */
+function isBehindProtectedCloudFront(graph: ResourceGraph, api: Node): boolean {
+    const stages = new Set(graph.referrers(api, "apiId", T.httpApiStage));
+    const host = asString(peek(api.raw, "apiEndpoint"))?.replace(/^https?:\/\//, "").replace(/\/.*$/, "");
+    return graph.ofType(T.cloudfrontDistribution).some((distribution) => {
+        if (!isSet(distribution.raw, "webAclId")) return false;
+        const fromApi = graph.targets(distribution, "origins").some((origin) => origin === api || stages.has(origin));
+        const byHost = host !== undefined && asArray(peek(distribution.raw, "origins")).some((o) => peek(o, "domainName") === host);
+        return fromApi || byHost;
+    });
+}
+
+function loadBalancerFinding(graph: ResourceGraph, lb: Node): StackFinding | undefined {
+    if (!isPublicAlb(lb) || hasWebAclAssociation(graph, lb)) return undefined;
+    return findingOn(lb, `Internet-facing load balancer \`${lb.name}\` has no WAF: ${ASSOCIATE}.`);
+}
+
+const ASSOCIATE = "add an `aws.wafv2.WebAclAssociation` whose `resourceArn` is its `arn`";
+
+export const wafProtection = stackPolicy<{}, ResourceGraph>(
+    {
+        name: "waf-protection",
+        displayName: "Public entry points have a WAF",
+        description:
+            "A public API or load balancer without a web ACL takes every request to the functions behind it: a scraper, " +
+            "a credential-stuffing run or a simple flood becomes invocations, concurrency exhaustion and a bill, " +
+            "with no rate-based rule or managed rule set in front.",
+        enforcementLevel: "advisory",
+        severity: "medium",
+        tags: ["api", "security", "cost"],
+        remediationSteps:
+            "Create an `aws.wafv2.WebAcl` (REGIONAL for API Gateway, AppSync and load balancers; CLOUDFRONT in us-east-1 " +
+            "for distributions) with a rate-based rule and AWS managed rule groups, and associate it: an " +
+            "`aws.wafv2.WebAclAssociation` from the stage's, API's or load balancer's `arn`, or `webAclId` on the " +
+            "distribution. Put an HTTP API (which WAF cannot attach to) behind a CloudFront distribution with a web ACL.",
+        check(graph) {
+            const judges: Record<string, (node: Node) => StackFinding | undefined> = {
+                [T.restApiStage]: (stage) =>
+                    isPrivateRestApi(graph, stage) || hasWebAclAssociation(graph, stage)
+                        ? undefined
+                        : findingOn(stage, `REST API stage \`${stage.name}\` is public and has no WAF: ${ASSOCIATE}.`),
+                [T.appsyncGraphQLApi]: (api) =>
+                    peek(api.raw, "visibility") === "PRIVATE" || hasWebAclAssociation(graph, api)
+                        ? undefined
+                        : findingOn(api, `AppSync GraphQL API \`${api.name}\` has no WAF: ${ASSOCIATE}.`),
+                [T.loadBalancer]: (lb) => loadBalancerFinding(graph, lb),
+                [T.albLoadBalancer]: (lb) => loadBalancerFinding(graph, lb),
+                [T.cloudfrontDistribution]: (distribution) =>
+                    isSet(distribution.raw, "webAclId")
+                        ? undefined
+                        : findingOn(distribution, `CloudFront distribution \`${distribution.name}\` has no WAF: set \`webAclId\` to a CLOUDFRONT-scope web ACL's \`arn\`.`),
+                [T.httpApi]: (api) =>
+                    peek(api.raw, "protocolType") !== "HTTP" || isBehindProtectedCloudFront(graph, api)
+                        ? undefined
+                        : findingOn(
+                              api,
+                              `HTTP API \`${api.name}\` is public and WAF cannot attach to an HTTP API: serve it through a CloudFront distribution ` +
+                                  "with `webAclId` whose origin is the API's endpoint (and set `disableExecuteApiEndpoint`).",
+                          ),
+            };
+            return judgeEach(graph.ofType(...Object.keys(judges)), (node) => judges[node.type](node));
+        },
+    },
+    graphOf,
+);
+
