@@ -23,6 +23,12 @@ import { dlqRetention } from "./failure-handling/dlq-retention";
 import { lambdaAsyncFailureDestination } from "./failure-handling/lambda-async-failure-destination";
 import { sqsVisibilityTimeout } from "./scaling/sqs-visibility-timeout";
 import { lambdaConcurrencyQuota } from "./scaling/lambda-concurrency-quota";
+import { budgetAlarm } from "./cost/budget-alarm";
+import { wafProtection } from "./api-protection/waf-protection";
+import { apiThrottling } from "./api-protection/api-throttling";
+import { noRecursiveLoops } from "./loops/no-recursive-loops";
+import { lambdaLogRetention } from "./observability/lambda-log-retention";
+import { lambdaRoleLeastPrivilege } from "./security/lambda-role-least-privilege";
 
 /** Every policy of the pack, in the order reports list them. */
 export const allPolicies: Policies = [
@@ -51,5 +57,11 @@ export const allPolicies: Policies = [
     lambdaAsyncFailureDestination,
     sqsVisibilityTimeout,
     lambdaConcurrencyQuota,
+    budgetAlarm,
+    wafProtection,
+    apiThrottling,
+    noRecursiveLoops,
+    lambdaLogRetention,
+    lambdaRoleLeastPrivilege,
     // end of stack policies
 ];
