@@ -123,7 +123,10 @@ export async function remediate(policy: ResourceValidationPolicy, input: Resourc
     if (!policy.remediateResource) throw new Error(`${policy.name} has no remediation`);
     const args = resourceArgs(policy, input, unknownCheckingProxy(inputsOf(input)));
     const result = await policy.remediateResource(args as any);
-    return result ? JSON.parse(JSON.stringify(result)) : undefined;
+    if (!result) return undefined;
+    // The server serializes the proxy's target, so unknowns a remediation leaves in place travel as sentinels.
+    const target = (result as any).__isSpecialProxy === true ? (result as any).__getSpecialProxyTarget : result;
+    return JSON.parse(JSON.stringify(target));
 }
 
 export interface StackResourceInput {
