@@ -1,8 +1,5 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CostGuardrails } from "../../components/cost-guardrails";
 import { StreamWorker, streamWorkerDefaults } from "../../components/stream-worker";
-import { checkProgram, expectNoViolations } from "../../testing";
 import { argumentError, byType, one, recordResources, settle, valueOf, type Registered } from "../helpers/component-recorder";
 
 let registered: Registered[];
@@ -165,33 +162,5 @@ describe("StreamWorker", () => {
         );
         expect(fifo.message).toContain("failureDestinationArn: is a FIFO queue or topic");
         expect(fifo.message).toContain("failureDestinationArn: replaces the failure store");
-    });
-});
-
-describe("StreamWorker passes the policy pack", () => {
-    function program() {
-        // A stack without a budget fails budget-alarm whatever the component: the guardrails sit beside it.
-        new CostGuardrails("cost", { monthlyLimit: 100, emails: ["ops@example.com"] });
-        const table = new aws.dynamodb.Table("orders", {
-            hashKey: "pk",
-            attributes: [{ name: "pk", type: "S" }],
-            billingMode: "PAY_PER_REQUEST",
-            streamEnabled: true,
-            streamViewType: "NEW_IMAGE",
-        });
-        new StreamWorker("orders", { streamArn: table.streamArn, function: { code } });
-        new StreamWorker("audit", { streamArn: table.streamArn, function: { code }, failureDestination: "sqs" });
-        const clicks = new aws.kinesis.Stream("clicks", { streamModeDetails: { streamMode: "ON_DEMAND" } });
-        new StreamWorker("clicks", { streamArn: clicks.arn, function: { code } });
-    }
-
-    test("zero violations in preview (unknown values)", async () => {
-        const result = await checkProgram(program, { preview: true });
-        expectNoViolations(result, { includeUnknownAtPreview: true });
-    });
-
-    test("zero violations in update mode", async () => {
-        const result = await checkProgram(program, { preview: false });
-        expectNoViolations(result, { includeUnknownAtPreview: true });
     });
 });

@@ -1,7 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CostGuardrails } from "../../components/cost-guardrails";
 import { INSERTS_ONLY, TransactionalOutbox, transactionalOutboxDefaults } from "../../components/transactional-outbox";
-import { checkProgram, expectNoViolations } from "../../testing";
 import { argumentError, byType, one, recordResources, settle, valueOf, type Registered } from "../helpers/component-recorder";
 
 let registered: Registered[];
@@ -147,24 +145,5 @@ describe("TransactionalOutbox", () => {
         ]) {
             expect(error.message).toContain(argument);
         }
-    });
-});
-
-describe("TransactionalOutbox passes the policy pack", () => {
-    function program() {
-        // A stack without a budget fails budget-alarm whatever the component: the guardrails sit beside it.
-        new CostGuardrails("cost", { monthlyLimit: 100, emails: ["ops@example.com"] });
-        new TransactionalOutbox("orders");
-        new TransactionalOutbox("payments", { topicArn: "arn:aws:sns:us-east-1:123456789012:payments", relay: { failureDestination: "sqs" } });
-    }
-
-    test("zero violations in preview (unknown values)", async () => {
-        const result = await checkProgram(program, { preview: true });
-        expectNoViolations(result, { includeUnknownAtPreview: true });
-    });
-
-    test("zero violations in update mode", async () => {
-        const result = await checkProgram(program, { preview: false });
-        expectNoViolations(result, { includeUnknownAtPreview: true });
     });
 });
