@@ -1,5 +1,5 @@
 import { graphOf, type ResourceGraph } from "../lib/graph";
-import { describeNode, findingOn, isFailureStore, judgeEach, redriveOf } from "../lib/graph/index";
+import { describeNode, findingOn, judgeEach, mayBeFailureStore, redriveOf } from "../lib/graph/index";
 import { stackPolicy } from "../lib/policy";
 import { UNKNOWN, asNumber, asRecord, known } from "../lib/props";
 import { T } from "../lib/types";
@@ -26,7 +26,7 @@ export const sqsQueueDlq = stackPolicy<Config, ResourceGraph>(
             minimumMaxReceiveCount: { type: "integer", minimum: 1, maximum: 1000, default: 5, description: "smallest maxReceiveCount allowed" },
         },
         check(graph, config) {
-            const queues = graph.ofType(T.sqsQueue).filter((queue) => !isFailureStore(graph, queue));
+            const queues = graph.ofType(T.sqsQueue).filter((queue) => !mayBeFailureStore(graph, queue));
             return judgeEach(queues, (queue) => {
                 const redrive = redriveOf(graph, queue);
                 if (!redrive) {

@@ -6,6 +6,8 @@ import {
     dimensionSources,
     failureStoreRefs,
     failureStores,
+    isFailureStore,
+    mayBeFailureStore,
     findingOn,
     judgeEach,
     keepsAsyncFailures,
@@ -75,7 +77,7 @@ describe("graph helpers", () => {
         expect(redriveOf(preview, preview.ofType(T.sqsQueue).find((n) => n.name === "jobs")!)?.document).toBe(UNKNOWN_SYMBOL);
     });
 
-    test("failure stores: a known literal tells on-failure from on-success; at preview the work queue heuristic does not apply, both are candidates", async () => {
+    test("failure stores: a known literal tells on-failure from on-success; at preview two unknown queues stay only possible stores", async () => {
         const graph = await graphFrom(stack());
         expect([...failureStores(graph).keys()].map((n) => n.name).sort()).toEqual(["failed", "jobs-dlq"]);
         expect(failureStoreRefs(graph, graph.ofType(T.sqsQueue).find((n) => n.name === "jobs-dlq")!).map((r) => [r.owner.name, r.kind])).toEqual([
@@ -87,6 +89,22 @@ describe("graph helpers", () => {
         const ref = refAt(preview, config, "destinationConfig.onFailure.destination", [T.sqsQueue], ["destinationConfig.onSuccess.destination"]);
         expect(ref).toMatchObject({ set: true, ambiguous: true });
         expect(names(ref.nodes).sort()).toEqual(["done", "failed"]);
+        expect([...failureStores(preview).keys()].map((n) => n.name)).toEqual(["jobs-dlq"]);
+        const queue = (name: string) => preview.ofType(T.sqsQueue).find((n) => n.name === name)!;
+        expect([mayBeFailureStore(preview, queue("done")), mayBeFailureStore(preview, queue("failed")), mayBeFailureStore(preview, queue("jobs"))]).toEqual([true, true, false]);
+    });
+
+    test("failure stores at preview: the other reference accounted for by a function, or a work queue, leaves the store certain", async () => {
+        const g = [resource(T.sqsQueue, "failed"), resource(T.sqsQueue, "jobs"), resource(T.lambdaFunction, "next"), resource(T.lambdaFunction, "worker"), resource(T.iamRole, "role")];
+        g.push(resource(T.lambdaEventInvokeConfig, "worker-invoke", { functionName: ref(g, "worker", "name"), destinationConfig: { onSuccess: { destination: ref(g, "next") }, onFailure: { destination: ref(g, "failed") } } }, { functionName: ["worker"], destinationConfig: ["next", "failed"] }));
+        g.push(resource(T.lambdaEventSourceMapping, "jobs-mapping", { eventSourceArn: ref(g, "jobs"), functionName: ref(g, "worker", "name") }, { eventSourceArn: ["jobs"], functionName: ["worker"] }));
+        g.push(resource(T.schedulerSchedule, "hourly", { target: { arn: ref(g, "jobs"), roleArn: ref(g, "role"), deadLetterConfig: { arn: ref(g, "failed") } } }, { target: ["jobs", "role", "failed"] }));
+        for (const input of bothWays(g)) {
+            const graph = await graphFrom(input);
+            const failed = graph.ofType(T.sqsQueue)[0];
+            expect(failureStoreRefs(graph, failed).map((r) => [r.owner.name, r.certain])).toEqual([["worker-invoke", true], ["hourly", true]]);
+            expect(isFailureStore(graph, graph.ofType(T.sqsQueue)[1])).toBe(false);
+        }
     });
 
     test("refAt: unset, outside the stack, and a literal that names a resource", async () => {

@@ -22,6 +22,11 @@ export interface FailureStoreRef {
     store: Node;
     owner: Node;
     kind: FailureStoreKind;
+    /**
+     * False when, in a preview, the reference could not be told apart from another unknown reference
+     * in the same property (an on-success destination, a schedule's target): `store` may be either.
+     */
+    certain: boolean;
 }
 
 const STORE_TYPES = [T.sqsQueue, T.snsTopic, T.s3Bucket, T.s3BucketV2];
@@ -44,25 +49,25 @@ export function storeRoleText(kind: FailureStoreKind): string {
 }
 
 /**
- * A queue read by an event source mapping is a work queue, not a dead-letter queue: used to tell
- * apart two unknown queue references in one property (a schedule's target and its dead-letter queue).
+ * Which of several unknown references in one property is the failure store. A queue read by an event
+ * source mapping is a work queue, not a dead-letter queue; and when the property's other dependencies
+ * (a function, a bus) account for the other reference, a single remaining candidate is the store.
  */
-function withoutWorkQueues(graph: ResourceGraph, nodes: Node[]): Node[] {
-    const idle = nodes.filter((n) => n.type !== T.sqsQueue || mappingsFrom(graph, n).length === 0);
-    return idle;
-}
-
-function refs(graph: ResourceGraph, owner: Node, path: string, types: readonly string[], siblings: readonly string[] = []): Node[] {
+function refs(graph: ResourceGraph, owner: Node, path: string, types: readonly string[], siblings: readonly string[] = []): { nodes: Node[]; certain: boolean } {
     const ref = refAt(graph, owner, path, types, siblings);
-    return ref.ambiguous ? withoutWorkQueues(graph, ref.nodes) : ref.nodes;
+    if (!ref.ambiguous) return { nodes: ref.nodes, certain: true };
+    const idle = ref.nodes.filter((n) => n.type !== T.sqsQueue || mappingsFrom(graph, n).length === 0);
+    const property = path.split(".")[0];
+    const othersExplained = graph.targets(owner, property).some((n) => !ref.nodes.includes(n) && n.type !== T.iamRole);
+    return { nodes: idle, certain: idle.length === 1 && (idle.length < ref.nodes.length || othersExplained) };
 }
 
 const index = memo((graph: ResourceGraph): Map<Node, FailureStoreRef[]> => {
     const stores = new Map<Node, FailureStoreRef[]>();
-    const add = (owner: Node, kind: FailureStoreKind, nodes: readonly Node[]) => {
-        for (const store of nodes) {
+    const add = (owner: Node, kind: FailureStoreKind, found: { nodes: readonly Node[]; certain: boolean }) => {
+        for (const store of found.nodes) {
             if (store === owner) continue;
-            const ref = { store, owner, kind };
+            const ref = { store, owner, kind, certain: found.certain };
             const list = stores.get(store);
             if (list?.some((r) => r.owner === owner && r.kind === kind)) continue;
             if (list) list.push(ref);
@@ -70,7 +75,7 @@ const index = memo((graph: ResourceGraph): Map<Node, FailureStoreRef[]> => {
         }
     };
     for (const queue of graph.ofType(T.sqsQueue)) {
-        for (const redrive of redrivesInto(graph, queue)) add(redrive.queue, "queue-redrive", [queue]);
+        for (const redrive of redrivesInto(graph, queue)) add(redrive.queue, "queue-redrive", { nodes: [queue], certain: true });
     }
     for (const fn of graph.ofType(T.lambdaFunction)) {
         add(fn, "lambda-dead-letter", refs(graph, fn, "deadLetterConfig.targetArn", STORE_TYPES));
@@ -93,21 +98,36 @@ const index = memo((graph: ResourceGraph): Map<Node, FailureStoreRef[]> => {
         }
     }
     for (const subscription of graph.ofType(T.snsTopicSubscription)) {
-        if (isSet(subscription.raw, "redrivePolicy")) add(subscription, "sns-subscription-redrive", graph.targets(subscription, "redrivePolicy", ...QUEUE_TYPES));
+        if (isSet(subscription.raw, "redrivePolicy")) add(subscription, "sns-subscription-redrive", { nodes: graph.targets(subscription, "redrivePolicy", ...QUEUE_TYPES), certain: true });
     }
     return stores;
 });
 
-/** Every failure store of the stack, each with the resources that send their failures to it. */
+const certainIndex = memo((graph: ResourceGraph): Map<Node, FailureStoreRef[]> => {
+    const certain = new Map<Node, FailureStoreRef[]>();
+    for (const [store, refs] of index(graph)) {
+        const sure = refs.filter((ref) => ref.certain);
+        if (sure.length > 0) certain.set(store, sure);
+    }
+    return certain;
+});
+
+/** Every failure store of the stack, each with the resources that certainly send their failures to it. */
 export function failureStores(graph: ResourceGraph): ReadonlyMap<Node, readonly FailureStoreRef[]> {
-    return index(graph);
+    return certainIndex(graph);
 }
 
-/** Why `node` is a failure store; empty when it is not one. */
+/** Why `node` is a failure store; empty when it is not one (for certain). */
 export function failureStoreRefs(graph: ResourceGraph, node: Node): readonly FailureStoreRef[] {
-    return index(graph).get(node) ?? [];
+    return certainIndex(graph).get(node) ?? [];
 }
 
+/** True when `node` is a failure store for certain. */
 export function isFailureStore(graph: ResourceGraph, node: Node): boolean {
+    return certainIndex(graph).has(node);
+}
+
+/** True when `node` is, or in a preview may be, a failure store (use it to exempt, never to require). */
+export function mayBeFailureStore(graph: ResourceGraph, node: Node): boolean {
     return index(graph).has(node);
 }

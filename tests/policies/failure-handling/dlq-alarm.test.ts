@@ -146,6 +146,14 @@ describe("dlq-alarm", () => {
         expect((await analyzeStack(dlqAlarm, [...graph, byName])).violations).toEqual([]);
     });
 
+    test("unknown at preview: an on-success queue that cannot be told from the on-failure queue is not required to have an alarm", async () => {
+        const graph = [resource(T.sqsQueue, "done"), resource(T.sqsQueue, "orders-dlq"), resource(T.snsTopic, "oncall"), resource(T.lambdaFunction, "worker")];
+        graph.push(resource(T.lambdaEventInvokeConfig, "worker-invoke", { functionName: ref(graph, "worker", "name"), destinationConfig: { onSuccess: { destination: ref(graph, "done") }, onFailure: { destination: ref(graph, "orders-dlq") } } }, { functionName: ["worker"], destinationConfig: ["done", "orders-dlq"] }));
+        const { known, preview } = await nowAndAtFirstPreview(dlqAlarm, [...graph, alarm(graph)]);
+        expect(known.violations).toEqual([]);
+        expect(preview.violations).toEqual([]);
+    });
+
     test("malformed: odd alarms and stores never throw", async () => {
         const graph = queueWithDlq();
         expect(await survivesMalformed(dlqAlarm, [...graph, alarm(graph), mathAlarm(graph)])).toBe(40);
