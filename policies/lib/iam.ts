@@ -235,7 +235,7 @@ export function permissionsOf(graph: ResourceGraph, fn: Node): RolePermissions {
 
 /** Throws the engine's UnknownValueError for an unknown document (the policy cannot judge it at preview). */
 export function unknownDocumentError(document: UnknownDocument): UnknownValueError {
-    return new UnknownValueError(UNKNOWN_STRING_SENTINEL, [...document.path]);
+    return new UnknownValueError(UNKNOWN_STRING_SENTINEL, [document.carrier.name, ...document.path]);
 }
 
 // ---------------------------------------------------------------------------------------------
