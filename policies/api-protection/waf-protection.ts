@@ -1,5 +1,5 @@
 import { graphOf, type Node, type ResourceGraph } from "../lib/graph";
-import { findingOn, judgeEach } from "../lib/graph/index";
+import { findingOn, judgeEach, memo } from "../lib/graph/index";
 import { type StackFinding, stackPolicy } from "../lib/policy";
 import { asArray, asBoolean, asString, isSet, known, peek } from "../lib/props";
 import { T } from "../lib/types";
@@ -22,16 +22,29 @@ function isPublicAlb(lb: Node): boolean {
     return asBoolean(known(lb.raw, "internal")) !== true;
 }
 
-/** CloudFront distributions with a web ACL whose origins come from `api` (its endpoint, or one of its stages). */
+/** Distributions with a web ACL, by the known domain names of their origins. */
+const protectedOriginHosts = memo((graph: ResourceGraph) => {
+    const hosts = new Set<string>();
+    for (const distribution of graph.ofType(T.cloudfrontDistribution)) {
+        if (!isSet(distribution.raw, "webAclId")) continue;
+        for (const origin of asArray(peek(distribution.raw, "origins"))) {
+            const host = asString(peek(origin, "domainName"));
+            if (host) hosts.add(host);
+        }
+    }
+    return hosts;
+});
+
+function isProtectedDistributionOf(graph: ResourceGraph, origin: Node): boolean {
+    return graph.referrers(origin, "origins", T.cloudfrontDistribution).some((distribution) => isSet(distribution.raw, "webAclId"));
+}
+
+/** Is `api` the origin (its endpoint, or one of its stages) of a CloudFront distribution with a web ACL? */
 function isBehindProtectedCloudFront(graph: ResourceGraph, api: Node): boolean {
-    const stages = new Set(graph.referrers(api, "apiId", T.httpApiStage));
+    if (isProtectedDistributionOf(graph, api)) return true;
+    if (graph.referrers(api, "apiId", T.httpApiStage).some((stage) => isProtectedDistributionOf(graph, stage))) return true;
     const host = asString(peek(api.raw, "apiEndpoint"))?.replace(/^https?:\/\//, "").replace(/\/.*$/, "");
-    return graph.ofType(T.cloudfrontDistribution).some((distribution) => {
-        if (!isSet(distribution.raw, "webAclId")) return false;
-        const fromApi = graph.targets(distribution, "origins").some((origin) => origin === api || stages.has(origin));
-        const byHost = host !== undefined && asArray(peek(distribution.raw, "origins")).some((o) => peek(o, "domainName") === host);
-        return fromApi || byHost;
-    });
+    return host !== undefined && protectedOriginHosts(graph).has(host);
 }
 
 function loadBalancerFinding(graph: ResourceGraph, lb: Node): StackFinding | undefined {
