@@ -20,6 +20,11 @@ export interface ReliableSubscriptionArgs {
     subscriptionRoleArn?: pulumi.Input<string>;
     /** A FIFO topic: its dead-letter queue must be FIFO too. Default: true when `topicArn` is known to end in `.fifo`. */
     fifo?: boolean;
+    /**
+     * `sqs` protocol: URL of the endpoint queue, to give it a queue policy that lets this topic deliver to it.
+     * AWS keeps one policy per queue: give it only when this topic is the queue's only sender. Default: no policy.
+     */
+    endpointQueueUrl?: pulumi.Input<string>;
     /** `lambda` protocol: add the invoke permission scoped to the topic. Default true. */
     grantLambdaInvoke?: boolean;
     /** Settings of the dead-letter queue (alarm topic, e-mails, retention). */
@@ -40,6 +45,8 @@ export class ReliableSubscription extends pulumi.ComponentResource {
     public readonly alarmTopicArn: pulumi.Output<string>;
     /** `lambda` protocol only. */
     public readonly permission?: aws.lambda.Permission;
+    /** `sqs` protocol with `endpointQueueUrl` only. */
+    public readonly endpointQueuePolicy?: aws.sqs.QueuePolicy;
 
     constructor(name: string, args: ReliableSubscriptionArgs, opts?: pulumi.ComponentResourceOptions) {
         validateReliableSubscriptionArgs(name, args);
@@ -63,6 +70,28 @@ export class ReliableSubscription extends pulumi.ComponentResource {
                 parent,
             );
         }
+        if (args.protocol === "sqs" && args.endpointQueueUrl !== undefined) {
+            this.endpointQueuePolicy = new aws.sqs.QueuePolicy(
+                `${name}-endpoint-policy`,
+                {
+                    queueUrl: args.endpointQueueUrl,
+                    policy: pulumi.jsonStringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Effect: "Allow",
+                                Principal: { Service: "sns.amazonaws.com" },
+                                Action: "sqs:SendMessage",
+                                Resource: args.endpoint,
+                                Condition: { ArnEquals: { "aws:SourceArn": args.topicArn } },
+                            },
+                        ],
+                    }),
+                },
+                parent,
+            );
+        }
+        const dependsOn = [this.permission, this.endpointQueuePolicy].filter((r): r is NonNullable<typeof r> => r !== undefined);
         this.subscription = new aws.sns.TopicSubscription(
             `${name}-subscription`,
             {
@@ -75,7 +104,7 @@ export class ReliableSubscription extends pulumi.ComponentResource {
                 subscriptionRoleArn: args.subscriptionRoleArn,
                 redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: dlq.queueArn }),
             },
-            { parent: this, dependsOn: this.permission ? [this.permission] : [] },
+            { parent: this, dependsOn },
         );
 
         this.subscriptionArn = this.subscription.arn;
@@ -107,6 +136,7 @@ function validateReliableSubscriptionArgs(name: string, args: ReliableSubscripti
     if (endpoint && args.protocol === "sqs" && arnService(endpoint) !== "sqs") errors.add("endpoint", `must be an SQS queue ARN for protocol sqs (got ${JSON.stringify(endpoint)})`);
     if (endpoint && args.protocol === "lambda" && arnService(endpoint) !== "lambda") errors.add("endpoint", `must be a Lambda function ARN for protocol lambda (got ${JSON.stringify(endpoint)})`);
     if (args.protocol === "firehose") errors.required("subscriptionRoleArn", args.subscriptionRoleArn);
+    if (args.endpointQueueUrl !== undefined && args.protocol !== "sqs") errors.add("endpointQueueUrl", "is only for protocol sqs");
     errors.oneOf("filterPolicyScope", args.filterPolicyScope, ["MessageAttributes", "MessageBody"]);
     if (topic && args.fifo !== undefined && args.fifo !== isFifoArn(topic)) {
         errors.add("fifo", `must match the topic: ${topic} is ${isFifoArn(topic) ? "" : "not "}a FIFO topic`);

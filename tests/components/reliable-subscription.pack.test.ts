@@ -12,7 +12,7 @@ function program() {
     new CostGuardrails("budget", { monthlyLimit: 100, emails: ["finance@example.com"] });
     const topic = new aws.sns.Topic("orders");
     const billing = new QueueWorker("billing", { function: { code } });
-    new ReliableSubscription("billing", { topicArn: topic.arn, protocol: "sqs", endpoint: billing.queueArn, rawMessageDelivery: true });
+    new ReliableSubscription("billing", { topicArn: topic.arn, protocol: "sqs", endpoint: billing.queueArn, endpointQueueUrl: billing.queueUrl, rawMessageDelivery: true });
     new ReliableSubscription("partner", { topicArn: topic.arn, protocol: "https", endpoint: "https://partner.example.com/orders" });
 }
 

@@ -40,6 +40,23 @@ describe("ReliableSubscription", () => {
         expect(byType(registered, "aws:lambda/permission:Permission")).toHaveLength(0);
     });
 
+    test("an SQS endpoint given by URL gets a queue policy that lets only the topic deliver", async () => {
+        const endpointQueueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/billing";
+        await build({ endpointQueueUrl });
+        const policies = byType(registered, "aws:sqs/queuePolicy:QueuePolicy");
+        const endpoint = policies.find((p) => p.name === "billing-endpoint-policy")!;
+        expect(endpoint.inputs.queueUrl).toBe(endpointQueueUrl);
+        expect(JSON.parse(endpoint.inputs.policy).Statement).toEqual([
+            {
+                Effect: "Allow",
+                Principal: { Service: "sns.amazonaws.com" },
+                Action: "sqs:SendMessage",
+                Resource: queueArn,
+                Condition: { ArnEquals: { "aws:SourceArn": topicArn } },
+            },
+        ]);
+    });
+
     test("a Lambda endpoint gets an invoke permission scoped to the topic", async () => {
         await build({ protocol: "lambda", endpoint: functionArn });
         expect(one(registered, "aws:lambda/permission:Permission").inputs).toMatchObject({
@@ -90,6 +107,10 @@ describe("ReliableSubscription", () => {
             new ReliableSubscription("b", { topicArn, protocol: "lambda", endpoint: queueArn, fifo: true }),
         );
         expect((mismatch as ComponentArgumentError).arguments).toEqual(["endpoint", "fifo"]);
+        const misplaced = await argumentError(registered, () =>
+            new ReliableSubscription("d", { topicArn, protocol: "lambda", endpoint: functionArn, endpointQueueUrl: "https://sqs.us-east-1.amazonaws.com/1/q" }),
+        );
+        expect((misplaced as ComponentArgumentError).arguments).toEqual(["endpointQueueUrl"]);
         const firehose = await argumentError(registered, () => new ReliableSubscription("c", { topicArn, protocol: "firehose", endpoint: "arn:aws:firehose:us-east-1:1:deliverystream/s" }));
         expect((firehose as ComponentArgumentError).arguments).toEqual(["subscriptionRoleArn"]);
         expect(registered).toHaveLength(0);
