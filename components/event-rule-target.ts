@@ -16,6 +16,11 @@ export interface EventRuleTargetArgs {
     functionArn?: pulumi.Input<string>;
     /** Any other target (SQS queue, SNS topic, Step Functions state machine, event bus, ...). Give this or `functionArn`. */
     targetArn?: pulumi.Input<string>;
+    /**
+     * SQS target: URL of the target queue, to give it a queue policy that lets this rule send to it. AWS keeps one
+     * policy per queue: give it only when this rule is the queue's only sender. Default: no policy.
+     */
+    targetQueueUrl?: pulumi.Input<string>;
     /** Role EventBridge assumes to reach the target (Kinesis, Step Functions, ECS, another bus, ...). */
     roleArn?: pulumi.Input<string>;
     /** Constant JSON sent instead of the event. */
@@ -60,6 +65,8 @@ export class EventRuleTarget extends pulumi.ComponentResource {
     public readonly permission?: aws.lambda.Permission;
     /** Lambda target with `functionFailureDestination` only. */
     public readonly eventInvokeConfig?: aws.lambda.FunctionEventInvokeConfig;
+    /** SQS target with `targetQueueUrl` only. */
+    public readonly targetQueuePolicy?: aws.sqs.QueuePolicy;
 
     constructor(name: string, args: EventRuleTargetArgs, opts?: pulumi.ComponentResourceOptions) {
         validateEventRuleTargetArgs(name, args);
@@ -101,6 +108,28 @@ export class EventRuleTarget extends pulumi.ComponentResource {
             }
         }
 
+        if (args.targetQueueUrl !== undefined) {
+            this.targetQueuePolicy = new aws.sqs.QueuePolicy(
+                `${name}-target-policy`,
+                {
+                    queueUrl: args.targetQueueUrl,
+                    policy: pulumi.jsonStringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Effect: "Allow",
+                                Principal: { Service: "events.amazonaws.com" },
+                                Action: "sqs:SendMessage",
+                                Resource: args.targetArn,
+                                Condition: { ArnEquals: { "aws:SourceArn": args.ruleArn } },
+                            },
+                        ],
+                    }),
+                },
+                parent,
+            );
+        }
+        const dependsOn = [this.permission, this.targetQueuePolicy].filter((r): r is NonNullable<typeof r> => r !== undefined);
         this.target = new aws.cloudwatch.EventTarget(
             `${name}-target`,
             {
@@ -116,7 +145,7 @@ export class EventRuleTarget extends pulumi.ComponentResource {
                 },
                 deadLetterConfig: { arn: dlq.queueArn },
             },
-            { parent: this, dependsOn: this.permission ? [this.permission] : [] },
+            { parent: this, dependsOn },
         );
 
         this.deadLetterQueueArn = dlq.queueArn;
@@ -147,6 +176,10 @@ function validateEventRuleTargetArgs(name: string, args: EventRuleTargetArgs): v
     if (target && arnService(target) === "lambda") errors.add("targetArn", "is a Lambda function: give it as functionArn, which adds its permission and failure destination");
     const fn = plainString(args.functionArn);
     if (fn && arnService(fn) !== "lambda") errors.add("functionArn", `must be a Lambda function ARN (got ${JSON.stringify(fn)})`);
+    if (args.targetQueueUrl !== undefined) {
+        const isQueue = target === undefined ? args.targetArn !== undefined : arnService(target) === "sqs";
+        if (!isQueue) errors.add("targetQueueUrl", "is only for an SQS queue given as targetArn");
+    }
     errors.integerInRange("maximumRetryAttempts", args.maximumRetryAttempts, 0, 185);
     errors.integerInRange("maximumEventAgeInSeconds", args.maximumEventAgeInSeconds, 60, 86400);
     errors.integerInRange("functionMaximumRetryAttempts", args.functionMaximumRetryAttempts, 0, 2);

@@ -34,7 +34,7 @@ function program() {
     new EventRuleTarget("audit-on-order", { rule: rule.name, ruleArn: rule.arn, functionArn: audit.functionArn, functionFailureDestination: false });
     // A queue target.
     const fulfilment = new QueueWorker("fulfilment", { function: { code } });
-    new EventRuleTarget("fulfil-on-order", { rule: rule.name, ruleArn: rule.arn, targetArn: fulfilment.queueArn });
+    new EventRuleTarget("fulfil-on-order", { rule: rule.name, ruleArn: rule.arn, targetArn: fulfilment.queueArn, targetQueueUrl: fulfilment.queueUrl });
 }
 
 describe("EventRuleTarget through the policy pack", () => {

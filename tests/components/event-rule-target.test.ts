@@ -37,6 +37,22 @@ describe("EventRuleTarget", () => {
         expect(byType(registered, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig")).toHaveLength(0);
     });
 
+    test("a queue target given by URL gets a queue policy that lets only the rule send", async () => {
+        const targetQueueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/jobs";
+        await build({ targetArn: queueArn, targetQueueUrl });
+        const policy = registered.find((r) => r.name === "nightly-target-policy")!;
+        expect(policy.inputs.queueUrl).toBe(targetQueueUrl);
+        expect(JSON.parse(policy.inputs.policy).Statement).toEqual([
+            {
+                Effect: "Allow",
+                Principal: { Service: "events.amazonaws.com" },
+                Action: "sqs:SendMessage",
+                Resource: queueArn,
+                Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+            },
+        ]);
+    });
+
     test("a Lambda target gets a permission scoped to the rule and its async failures go to the same DLQ", async () => {
         const target = await build({ functionArn, functionRoleName: "report-role" });
         const permission = one(registered, "aws:lambda/permission:Permission").inputs;
@@ -99,6 +115,10 @@ describe("EventRuleTarget", () => {
         ]);
         const neither = await argumentError(registered, () => new EventRuleTarget("x", { rule: "r", ruleArn } as any));
         expect((neither as ComponentArgumentError).arguments).toEqual(["functionArn"]);
+        const queueUrlForLambda = await argumentError(registered, () =>
+            new EventRuleTarget("y", { rule: "r", ruleArn, functionArn, functionRoleName: "role", targetQueueUrl: "https://sqs.us-east-1.amazonaws.com/1/q" }),
+        );
+        expect((queueUrlForLambda as ComponentArgumentError).arguments).toEqual(["targetQueueUrl"]);
         const lambdaAsTarget = await argumentError(registered, () => new EventRuleTarget("x", { rule: "r", ruleArn, targetArn: functionArn }));
         expect((lambdaAsTarget as ComponentArgumentError).arguments).toEqual(["targetArn"]);
         expect(registered).toHaveLength(0);
