@@ -23,7 +23,9 @@ describe("ProtectedApi passes the policy pack", () => {
 
     test("zero violations in preview (unknown values)", async () => {
         const result = await checkProgram(program, { preview: true });
-        expectNoViolations(result, { includeUnknownAtPreview: true });
+        // Role policy documents name ARNs created in the same preview, so they are unknown and the policies that
+        // read them say "can't run during preview" (a real preview says so too); the update-mode test judges them.
+        expectNoViolations(result);
     });
 
     test("zero violations in update mode", async () => {
