@@ -391,11 +391,11 @@ export function mayDo(permissions: RolePermissions, action: string, node: Node):
     return allowed;
 }
 
-/** The first of `actions` the role may do on `node`, with the verdict ("yes" beats "maybe"). */
-export function mayDoAny(permissions: RolePermissions, actions: readonly string[], node: Node): { action: string; permission: Permission } | undefined {
+/** The first action `judge` permits ("yes" beats "maybe"), with the verdict; undefined when none may be done. */
+export function firstPermitted(actions: readonly string[], judge: (action: string) => Permission): { action: string; permission: Permission } | undefined {
     let maybe: string | undefined;
     for (const action of actions) {
-        const permission = mayDo(permissions, action, node);
+        const permission = judge(action);
         if (permission === "yes") return { action, permission };
         if (permission === "maybe") maybe ??= action;
     }

@@ -1,6 +1,6 @@
 import type { Node, ResourceGraph } from "../lib/graph";
 import { describeNode, sourceMappings } from "../lib/graph/index";
-import { type Permission, type RolePermissions, hasResourcePatterns, mayDo, mayDoAnywhere, namedResources, permissionsOf } from "../lib/iam";
+import { type RolePermissions, firstPermitted, hasResourcePatterns, mayDo, mayDoAnywhere, namedResources, permissionsOf } from "../lib/iam";
 import { UNKNOWN, asBoolean, asString, isSet, peek } from "../lib/props";
 import { T } from "../lib/types";
 
@@ -186,7 +186,7 @@ function addWrites(graph: ResourceGraph, b: FlowBuilder) {
         for (const type of judgeEach ? [] : byType.keys()) {
             const actions = writeActions[type];
             if (!actions) continue;
-            const anywhere = firstAllowed(actions, (action) => mayDoAnywhere(permissions, action));
+            const anywhere = firstPermitted(actions, (action) => mayDoAnywhere(permissions, action));
             if (anywhere) {
                 const edge = b.edge(fn, hubFor(type), `may write to ${anyKind[type]} (\`${anywhere.action}\` on \`*\`)`, fn, true, anywhere.permission === "yes");
                 if (!edge.certain) b.flow.unknownPaths.set(edge, unknownPathOf(permissions));
@@ -202,20 +202,10 @@ function addWrites(graph: ResourceGraph, b: FlowBuilder) {
 function addWrite(b: FlowBuilder, permissions: RolePermissions, fn: Node, target: Node) {
     const actions = writeActions[target.type === DEFAULT_BUS_TYPE ? T.eventBus : target.type];
     if (!actions) return;
-    const allowed = firstAllowed(actions, (action) => mayDo(permissions, action, target));
+    const allowed = firstPermitted(actions, (action) => mayDo(permissions, action, target));
     if (!allowed) return;
     const edge = b.edge(fn, target, `may write to ${describeVertex(target)} (\`${allowed.action}\`)`, fn, true, allowed.permission === "yes");
     if (!edge.certain) b.flow.unknownPaths.set(edge, unknownPathOf(permissions));
-}
-
-function firstAllowed(actions: readonly string[], judge: (action: string) => Permission): { action: string; permission: Permission } | undefined {
-    let maybe: string | undefined;
-    for (const action of actions) {
-        const permission = judge(action);
-        if (permission === "yes") return { action, permission };
-        if (permission === "maybe") maybe ??= action;
-    }
-    return maybe ? { action: maybe, permission: "maybe" } : undefined;
 }
 
 function unknownPathOf(permissions: RolePermissions): string[] {
