@@ -13,7 +13,8 @@ export const HANDLERS_DIR = path.join(__dirname, "..", "handlers");
  */
 export function handlerJavaScript(name: string, dir: string = HANDLERS_DIR): string {
     const compiled = path.join(dir, `${name}.js`);
-    if (fs.existsSync(compiled)) return fs.readFileSync(compiled, "utf8");
+    // The source map stays behind: Lambda gets the one file.
+    if (fs.existsSync(compiled)) return fs.readFileSync(compiled, "utf8").replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
     const source = path.join(dir, `${name}.ts`);
     if (!fs.existsSync(source)) throw new Error(`handler "${name}" not found: neither ${compiled} nor ${source} exists`);
     // TypeScript is present whenever the .ts source runs (ts-node, ts-jest); the built package needs none.

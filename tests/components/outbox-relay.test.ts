@@ -236,9 +236,9 @@ describe("outbox relay shipping", () => {
         expect(built.handlerJavaScript("outbox-relay")).toBe(compiled);
     });
 
-    test("the compiled JavaScript beside the component wins over the source", () => {
+    test("the compiled JavaScript beside the component wins over the source, without its source-map comment", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "handlers-"));
-        fs.writeFileSync(path.join(dir, "outbox-relay.js"), "exports.handler = async () => ({ batchItemFailures: [] });\n");
+        fs.writeFileSync(path.join(dir, "outbox-relay.js"), "exports.handler = async () => ({ batchItemFailures: [] });\n//# sourceMappingURL=outbox-relay.js.map\n");
         fs.writeFileSync(path.join(dir, "outbox-relay.ts"), "this source must not be read");
         expect(handlerJavaScript("outbox-relay", dir)).toBe("exports.handler = async () => ({ batchItemFailures: [] });\n");
         expect(() => handlerJavaScript("missing", dir)).toThrow(/handler "missing" not found/);
