@@ -61,6 +61,11 @@ function virtualNode(type: string, name: string): Node {
     return { urn: `${type}::${name}`, type, name, props: {}, raw: { name }, resource: undefined as any };
 }
 
+/** A resource that emits events (a queue, topic, bucket, table, stream, bus or rule), not a function nor "any resource". */
+export function isEventSource(node: Node): boolean {
+    return node.type !== T.lambdaFunction && node.type !== HUB_TYPE;
+}
+
 export function describeVertex(node: Node): string {
     if (node.type === DEFAULT_BUS_TYPE) return "the default EventBridge bus";
     if (node.type === HUB_TYPE) return node.name;

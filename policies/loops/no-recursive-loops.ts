@@ -5,7 +5,7 @@ import { type StackFinding, stackPolicy } from "../lib/policy";
 import { UNKNOWN_STRING_SENTINEL } from "../lib/props";
 import { T } from "../lib/types";
 import { shortestCycle, stronglyConnected } from "./cycles";
-import { type FlowEdge, type FlowGraph, describeVertex, flowOf, loopDetectionOff, undetectedTypes } from "./event-flow";
+import { type FlowEdge, type FlowGraph, describeVertex, flowOf, isEventSource, loopDetectionOff, undetectedTypes } from "./event-flow";
 
 function isCycle(flow: FlowGraph, members: number[], component: Int32Array, use: (e: FlowEdge) => boolean): boolean {
     if (members.length > 1) return true;
@@ -45,8 +45,9 @@ function* findCycles(graph: ResourceGraph): Generator<StackFinding> {
     }
     const reported = new Set<number>();
     for (const vertices of members.values()) {
-        if (!isCycle(flow, vertices, component, certain)) continue;
-        const start = vertices.find((v) => flow.out[v].some((e) => e.write && certain(e) && component[e.to] === component[v])) ?? vertices[0];
+        // A loop is started by an event source; functions that only call each other are not one.
+        const start = vertices.find((v) => isEventSource(flow.vertices[v]));
+        if (start === undefined || !isCycle(flow, vertices, component, certain)) continue;
         const cycle = shortestCycle(start, flow.out, component, certain);
         const closing = closingEdge(cycle);
         if (!closing?.owner) continue;
@@ -65,8 +66,10 @@ function* findCycles(graph: ResourceGraph): Generator<StackFinding> {
     const uncertain = flow.edges.filter((e) => !e.certain);
     if (uncertain.length === 0) return;
     const possible = stronglyConnected(count, flow.out, () => true);
+    const withSource = new Set<number>();
+    for (let v = 0; v < count; v++) if (isEventSource(flow.vertices[v])) withSource.add(possible[v]);
     for (const edge of uncertain) {
-        const inPossibleLoop = possible[edge.from] === possible[edge.to];
+        const inPossibleLoop = possible[edge.from] === possible[edge.to] && withSource.has(possible[edge.from]);
         const inReportedLoop = reported.has(component[edge.from]) && component[edge.from] === component[edge.to];
         if (inPossibleLoop && !inReportedLoop) throw new UnknownValueError(UNKNOWN_STRING_SENTINEL, flow.unknownPaths.get(edge) ?? ["policy"]);
     }

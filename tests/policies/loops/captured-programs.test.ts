@@ -76,7 +76,7 @@ const expectedViolations: Record<string, RegExp[]> = {
     "budget-alarm": [/no budget alarm/],
     "waf-protection": [/REST API stage `prod` is public and has no WAF/],
     "api-throttling": [/REST API stage `prod` is not throttled/],
-    "no-recursive-loops": [/function `worker` may write to queue `jobs` \(`sqs:SendMessage`\); queue `jobs` triggers function `worker` through event source mapping `jobs-mapping`/],
+    "no-recursive-loops": [/queue `jobs` triggers function `worker` through event source mapping `jobs-mapping`; function `worker` may write to queue `jobs` \(`sqs:SendMessage`\)/],
     "lambda-log-retention": [/Function `worker` has no log group/],
     "lambda-role-least-privilege": [/role policy `worker-send` allows `Action` `sqs:\*`/],
 };

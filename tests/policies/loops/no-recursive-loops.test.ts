@@ -44,7 +44,7 @@ describe("no-recursive-loops", () => {
         const { known, preview } = await nowAndAtFirstPreview(noRecursiveLoops, sqsWorker("jobs"));
         for (const outcome of [known, preview]) {
             expect(outcome.violations).toHaveLength(1);
-            expect(outcome.violations[0]).toMatch(/function `worker` may write to queue `jobs` \(`sqs:SendMessage`\); queue `jobs` triggers function `worker` through event source mapping `jobs-mapping`/);
+            expect(outcome.violations[0]).toMatch(/queue `jobs` triggers function `worker` through event source mapping `jobs-mapping`; function `worker` may write to queue `jobs` \(`sqs:SendMessage`\)/);
             expect(outcome.violations[0]).toMatch(/stops such a loop only after about 16 invocations/);
             expect(outcome.urns[0]).toBe("urn:pulumi:test::test::aws:lambda/function:Function::worker");
         }
@@ -96,7 +96,7 @@ describe("no-recursive-loops", () => {
         }
     });
 
-    test("violating: S3 notification to a function that writes objects back, and a function that may invoke itself", async () => {
+    test("violating: S3 notification to a function that writes objects back, and a chain through a direct invocation (a function that only invokes itself is no event loop)", async () => {
         const graph: StackResourceInput[] = [resource(T.s3BucketV2, "uploads")];
         graph.push(...fnWithRole("thumbnailer", "s3:PutObject", [], graph));
         const policy = graph.find((r) => r.name === "thumbnailer-policy")!;
@@ -104,13 +104,23 @@ describe("no-recursive-loops", () => {
         policy.propertyDependencies = { role: ["thumbnailer-role"], policy: ["uploads"] };
         graph.push(resource(T.s3BucketNotification, "uploads-events", { bucket: "uploads", lambdaFunctions: [{ lambdaFunctionArn: ref(graph, "thumbnailer"), events: ["s3:ObjectCreated:*"] }] }, { bucket: ["uploads"], lambdaFunctions: ["thumbnailer"] }));
         const { known, preview } = await nowAndAtFirstPreview(noRecursiveLoops, graph);
-        for (const outcome of [known, preview]) expect(outcome.violations[0]).toMatch(/function `thumbnailer` may write to S3 bucket `uploads` \(`s3:PutObject`\); S3 bucket `uploads` notifies function `thumbnailer`/);
+        for (const outcome of [known, preview]) expect(outcome.violations[0]).toMatch(/S3 bucket `uploads` notifies function `thumbnailer` through bucket notification `uploads-events`; function `thumbnailer` may write to S3 bucket `uploads` \(`s3:PutObject`\)/);
 
         const self: StackResourceInput[] = [];
         self.push(...fnWithRole("fanout", "lambda:InvokeFunction", [], self));
         const selfPolicy = self.find((r) => r.name === "fanout-policy")!;
         selfPolicy.props.policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "lambda:InvokeFunction", Resource: "arn:aws:lambda:us-east-1:123456789012:function:fanout" }] };
-        expect((await run(self)).violations[0]).toMatch(/function `fanout` may write to function `fanout` \(`lambda:InvokeFunction`\)/);
+        expect((await run(self)).violations).toEqual([]);
+
+        const chain: StackResourceInput[] = [resource(T.sqsQueue, "q")];
+        chain.push(...fnWithRole("second", "sqs:SendMessage", ["q"], chain));
+        chain.push(...fnWithRole("first", "lambda:InvokeFunction", ["second"], chain));
+        chain.push(mapping("q-mapping", "q", "first", chain));
+        const viaInvoke = await nowAndAtFirstPreview(noRecursiveLoops, chain);
+        for (const outcome of [viaInvoke.known, viaInvoke.preview]) {
+            expect(outcome.violations).toHaveLength(1);
+            expect(outcome.violations[0]).toMatch(/function `first` may write to function `second` \(`lambda:InvokeFunction`\)/);
+        }
     });
 
     test("violating: a pipe and an SNS-to-SQS subscription loop with no function, reported on the last declared link", async () => {
