@@ -46,6 +46,10 @@ export interface RelayOptions {
 }
 
 export const MAX_ENTRIES_PER_CALL = 10;
+/** PutEvents and PublishBatch both reject a request over 256 KB. */
+export const MAX_BYTES_PER_CALL = 256 * 1024;
+/** Room for the fields each publisher adds around the event (source, bus name, attributes). */
+const ENTRY_OVERHEAD_BYTES = 512;
 export const DEFAULT_MAX_ATTEMPTS = 4;
 export const DEFAULT_BASE_DELAY_MS = 100;
 const DEFAULT_EVENT_TYPE = "OutboxEvent";
@@ -86,6 +90,11 @@ export function decodeRecord(record: DynamoDBRecord): Decoded {
     return { skip: false, event: { id, type, key, payload, groupId } };
 }
 
+/** An upper estimate of the bytes an event takes in a publish request. */
+export function entryBytes(event: OutboxEvent): number {
+    return Buffer.byteLength(JSON.stringify({ eventId: event.id, type: event.type, key: event.key, payload: event.payload })) + ENTRY_OVERHEAD_BYTES;
+}
+
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Exponential backoff with full jitter. */
@@ -107,7 +116,8 @@ async function publishWithRetry(events: OutboxEvent[], options: Required<RelayOp
         try {
             results = await options.publish(pending.map((index) => events[index]));
         } catch (error) {
-            const failure = { code: (error as Error)?.name ?? "Error", message: (error as Error)?.message, permanent: false };
+            const code = (error as Error)?.name ?? "Error";
+            const failure = { code, message: (error as Error)?.message, permanent: PERMANENT_CALL_ERRORS.has(code) };
             results = pending.map(() => failure);
         }
         failures = new Map();
@@ -126,7 +136,7 @@ async function publishWithRetry(events: OutboxEvent[], options: Required<RelayOp
 }
 
 /**
- * Builds the stream handler. Records are handled in stream order; when one cannot be published, it and
+ * Builds the stream handler. A batch comes from one shard, and its records are handled in stream order; when one cannot be published, it and
  * every later record of the batch are reported in `batchItemFailures`, so Lambda retries from it and
  * the events reach the bus in order (re-sent ones keep their id).
  */
@@ -144,22 +154,33 @@ export function createRelay(relayOptions: RelayOptions) {
             batchItemFailures: records.slice(position).map((record) => ({ itemIdentifier: record.dynamodb?.SequenceNumber ?? "" })),
         });
         let chunk: { event: OutboxEvent; position: number }[] = [];
+        let chunkBytes = 0;
         const flush = async () => {
             if (chunk.length === 0) return -1;
             const failed = await publishWithRetry(chunk.map((entry) => entry.event), options);
             const position = failed === -1 ? -1 : chunk[failed].position;
             chunk = [];
+            chunkBytes = 0;
             return position;
         };
         for (let position = 0; position < records.length; position++) {
-            const decoded = decodeRecord(records[position]);
+            let decoded = decodeRecord(records[position]);
             if (decoded.skip) continue;
+            const bytes = "event" in decoded ? entryBytes(decoded.event) : 0;
+            if ("event" in decoded && bytes > MAX_BYTES_PER_CALL) {
+                decoded = { skip: false, error: `outbox item of about ${bytes} bytes is over the ${MAX_BYTES_PER_CALL}-byte publish limit: put a reference in the outbox, not the document` };
+            }
             if ("error" in decoded) {
                 const failed = await flush();
                 options.log("outbox record not relayable", { sequenceNumber: records[position].dynamodb?.SequenceNumber, error: decoded.error });
                 return failFrom(failed === -1 ? position : failed);
             }
+            if (chunkBytes + bytes > MAX_BYTES_PER_CALL) {
+                const failed = await flush();
+                if (failed !== -1) return failFrom(failed);
+            }
             chunk.push({ event: decoded.event, position });
+            chunkBytes += bytes;
             if (chunk.length === MAX_ENTRIES_PER_CALL) {
                 const failed = await flush();
                 if (failed !== -1) return failFrom(failed);
@@ -169,6 +190,9 @@ export function createRelay(relayOptions: RelayOptions) {
         return failed === -1 ? { batchItemFailures: [] } : failFrom(failed);
     };
 }
+
+/** Whole-call errors that the same request meets again however often it is retried. */
+const PERMANENT_CALL_ERRORS = new Set(["AccessDeniedException", "AuthorizationError", "ValidationException", "ResourceNotFoundException", "NotFoundException", "InvalidParameterException"]);
 
 const PERMANENT_EVENTBRIDGE_ERRORS = new Set([
     "AccessDeniedException",

@@ -115,6 +115,34 @@ describe("outbox relay", () => {
         expect(keys).toEqual(records.map((_, i) => `k${i}`));
     });
 
+    test("keeps each PutEvents call under 256 KB", async () => {
+        eventBridge.on(PutEventsCommand).callsFake((input) => ok(input.Entries.length));
+        const { relay } = relayToBus();
+        const big = "x".repeat(100 * 1024);
+        const records = Array.from({ length: 5 }, (_, i) => insert(`k${i}`, { payload: big }, String(i)));
+        expect(await relay(streamOf(...records))).toEqual({ batchItemFailures: [] });
+        const calls = putEventsCalls();
+        expect(calls.map((entries) => entries.length)).toEqual([2, 2, 1]);
+        for (const entries of calls) expect(entries.reduce((sum, entry) => sum + Buffer.byteLength(entry.Detail!), 0)).toBeLessThan(256 * 1024);
+    });
+
+    test("malformed: an item over the publish limit is reported (it goes to the failure store), earlier ones are published", async () => {
+        eventBridge.on(PutEventsCommand).callsFake((input) => ok(input.Entries.length));
+        const { relay } = relayToBus();
+        const result = await relay(streamOf(insert("a", {}, "1"), insert("huge", { payload: "x".repeat(300 * 1024) }, "2"), insert("c", {}, "3")));
+        expect(result.batchItemFailures).toEqual([{ itemIdentifier: "2" }, { itemIdentifier: "3" }]);
+        expect(putEventsCalls().flat().map((entry) => JSON.parse(entry.Detail!).key.pk)).toEqual(["a"]);
+    });
+
+    test("a call rejected for a reason retries cannot fix (access denied) is not retried", async () => {
+        eventBridge.on(PutEventsCommand).rejects(Object.assign(new Error("not allowed"), { name: "AccessDeniedException" }));
+        const { relay, sleeps } = relayToBus(4);
+        const result = await relay(streamOf(insert("a", {}, "1")));
+        expect(result.batchItemFailures).toEqual([{ itemIdentifier: "1" }]);
+        expect(putEventsCalls()).toHaveLength(1);
+        expect(sleeps).toHaveLength(0);
+    });
+
     test("retries only the failed entries, with growing backoff, and succeeds", async () => {
         eventBridge
             .on(PutEventsCommand)
