@@ -54,9 +54,14 @@ export const DEFAULT_MAX_ATTEMPTS = 4;
 export const DEFAULT_BASE_DELAY_MS = 100;
 const DEFAULT_EVENT_TYPE = "OutboxEvent";
 
+/** JSON that keeps numbers beyond 2^53 (unmarshalled as BigInt) exact, as strings. */
+export function toJson(value: unknown): string {
+    return JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v));
+}
+
 /** The same key always gives the same id: sha-256 of the key attributes in name order. */
 export function eventIdOf(key: Record<string, unknown>): string {
-    const canonical = JSON.stringify(Object.keys(key).sort().map((name) => [name, key[name]]));
+    const canonical = toJson(Object.keys(key).sort().map((name) => [name, key[name]]));
     return createHash("sha256").update(canonical).digest("hex");
 }
 
@@ -78,7 +83,15 @@ type Decoded = { skip: true } | { skip: false; event: OutboxEvent } | { skip: fa
 
 /** Only INSERTs are new outbox items; MODIFY and REMOVE (TTL expiry included) are not relayed. */
 export function decodeRecord(record: DynamoDBRecord): Decoded {
-    if (record.eventName !== "INSERT") return { skip: true };
+    if (record?.eventName !== "INSERT") return { skip: true };
+    try {
+        return decodeInsert(record);
+    } catch (error) {
+        return { skip: false, error: `record cannot be read: ${(error as Error)?.message ?? String(error)}` };
+    }
+}
+
+function decodeInsert(record: DynamoDBRecord): Decoded {
     const item = plain(record.dynamodb?.NewImage);
     if (!item) return { skip: false, error: "INSERT record without NewImage: set the stream view type to NEW_IMAGE" };
     const key = plain(record.dynamodb?.Keys) ?? {};
@@ -92,7 +105,7 @@ export function decodeRecord(record: DynamoDBRecord): Decoded {
 
 /** An upper estimate of the bytes an event takes in a publish request. */
 export function entryBytes(event: OutboxEvent): number {
-    return Buffer.byteLength(JSON.stringify({ eventId: event.id, type: event.type, key: event.key, payload: event.payload })) + ENTRY_OVERHEAD_BYTES;
+    return Buffer.byteLength(toJson({ eventId: event.id, type: event.type, key: event.key, payload: event.payload })) + ENTRY_OVERHEAD_BYTES;
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -212,7 +225,7 @@ export function eventBridgePublisher(client: EventBridgeClient, eventBusName: st
                     EventBusName: eventBusName,
                     Source: source,
                     DetailType: event.type,
-                    Detail: JSON.stringify({ eventId: event.id, key: event.key, payload: event.payload }),
+                    Detail: toJson({ eventId: event.id, key: event.key, payload: event.payload }),
                 })),
             }),
         );
@@ -235,7 +248,7 @@ export function snsPublisher(client: SNSClient, topicArn: string): PublishBatch 
                 TopicArn: topicArn,
                 PublishBatchRequestEntries: events.map((event, index) => ({
                     Id: String(index),
-                    Message: JSON.stringify({ eventId: event.id, type: event.type, key: event.key, payload: event.payload }),
+                    Message: toJson({ eventId: event.id, type: event.type, key: event.key, payload: event.payload }),
                     MessageAttributes: {
                         eventId: { DataType: "String", StringValue: event.id },
                         eventType: { DataType: "String", StringValue: event.type },

@@ -201,6 +201,28 @@ describe("outbox relay", () => {
         expect(putEventsCalls().flat().map((entry) => JSON.parse(entry.Detail!).key.pk)).toEqual(["a"]);
     });
 
+    test("malformed: an image the SDK cannot unmarshall is reported, not thrown", async () => {
+        const { relay } = relayToBus();
+        const broken: DynamoDBRecord = {
+            eventName: "INSERT",
+            dynamodb: { SequenceNumber: "5", Keys: marshall({ pk: "b" }) as never, NewImage: { pk: { S: "b" }, odd: { ZZ: "x" } } as never },
+        };
+        expect(await relay(streamOf(broken))).toEqual({ batchItemFailures: [{ itemIdentifier: "5" }] });
+        expect(putEventsCalls()).toHaveLength(0);
+    });
+
+    test("a number beyond 2^53 is published exactly, as a string", async () => {
+        eventBridge.on(PutEventsCommand).callsFake((input) => ok(input.Entries.length));
+        const { relay } = relayToBus();
+        const huge: DynamoDBRecord = {
+            eventName: "INSERT",
+            dynamodb: { SequenceNumber: "2", Keys: marshall({ pk: "b" }) as never, NewImage: { pk: { S: "b" }, amount: { N: "123456789012345678901234567890" } } },
+        };
+        const result = await relay(streamOf(insert("a", {}, "1"), huge));
+        expect(result.batchItemFailures).toEqual([]);
+        expect(JSON.parse(putEventsCalls()[0][1].Detail!).payload.amount).toBe("123456789012345678901234567890");
+    });
+
     test("publishes to an SNS topic in batches; a FIFO topic gets the event id as deduplication id", async () => {
         sns.on(PublishBatchCommand).callsFake((input) => ({ Successful: input.PublishBatchRequestEntries.map((e: { Id: string }) => ({ Id: e.Id })), Failed: [] }));
         const client = new SNSClient({ region: "eu-west-1" });
