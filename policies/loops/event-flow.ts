@@ -187,8 +187,8 @@ function addWrites(graph: ResourceGraph, b: FlowBuilder) {
         const permissions = permissionsOf(graph, fn);
         if (permissions.statements.length === 0 && permissions.unknownDocuments.length === 0) continue;
         // A Deny may exclude single resources from a `*` grant: judge each resource instead of "any".
-        const judgeEach = permissions.statements.some((st) => st.effect === "Deny");
-        for (const type of judgeEach ? [] : byType.keys()) {
+        const perResource = permissions.statements.some((st) => st.effect === "Deny");
+        for (const type of perResource ? [] : byType.keys()) {
             const actions = writeActions[type];
             if (!actions) continue;
             const anywhere = firstPermitted(actions, (action) => mayDoAnywhere(permissions, action));
@@ -198,7 +198,7 @@ function addWrites(graph: ResourceGraph, b: FlowBuilder) {
             }
         }
         const candidates = new Set(namedResources(graph, permissions).filter((n) => b.has(n)));
-        if (judgeEach || hasResourcePatterns(permissions)) for (const node of triggering) candidates.add(node);
+        if (perResource || hasResourcePatterns(permissions)) for (const node of triggering) candidates.add(node);
         if (b.has(b.defaultBus)) candidates.add(b.defaultBus);
         for (const target of candidates) addWrite(b, permissions, fn, target);
     }
