@@ -318,6 +318,13 @@ function installExitHook() {
     process.on("exit", () => {
         for (const child of livePacks) killGroup(child, "SIGKILL");
     });
+    // Node does not run exit handlers when a signal ends the process: stop the packs, then end as the signal would.
+    for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+        process.once(signal, () => {
+            for (const child of livePacks) killGroup(child, "SIGKILL");
+            if (process.listenerCount(signal) === 0) process.exit(code);
+        });
+    }
 }
 
 /** Where the engine finds the pack host: `@pulumi/pulumi/cmd/run-policy-pack`, resolved from the pack's folder. */

@@ -5,7 +5,7 @@ import { analyzeResources } from "../../checker/analyze";
 import { ConfigError } from "../../checker/config";
 import { PackError } from "../../checker/pack-client";
 import type { CapturedResource } from "../../checker/types";
-import { copyPack, packDir, processesMentioning, removeCopies, thing, UNKNOWN } from "./helpers";
+import { copyPack, packDir, packProcesses, removeCopies, thing, UNKNOWN } from "./helpers";
 
 afterAll(removeCopies);
 
@@ -77,7 +77,7 @@ describe("analyze faults", () => {
             "no-public/maxSize",
             "no-such-policy/",
         ]);
-        expect(processesMentioning(dir)).toEqual([]);
+        expect(packProcesses(dir)).toEqual([]);
     });
 
     it("fails with the pack's stderr when a pack dies mid-analysis, and stops every pack", async () => {
@@ -86,8 +86,8 @@ describe("analyze faults", () => {
         const error = await analyzeResources([thing("a", {})], { packs: [{ dir: healthy }, { dir: dying }] }).catch((e) => e);
         expect(error).toBeInstanceOf(PackError);
         expect(error.message).toContain("fixture pack dying now");
-        expect(processesMentioning(dying)).toEqual([]);
-        expect(processesMentioning(healthy)).toEqual([]);
+        expect(packProcesses(dying)).toEqual([]);
+        expect(packProcesses(healthy)).toEqual([]);
     });
 
     it("fails when one of several packs cannot start, and stops the others", async () => {
@@ -96,6 +96,6 @@ describe("analyze faults", () => {
         const error = await analyzeResources([thing("a", {})], { packs: [{ dir: healthy }, { dir: broken }] }).catch((e) => e);
         expect(error).toBeInstanceOf(PackError);
         expect(error.message).toContain("failed to start");
-        expect(processesMentioning(healthy)).toEqual([]);
+        expect(packProcesses(healthy)).toEqual([]);
     });
 });

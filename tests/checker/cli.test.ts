@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseArgs, run, UsageError } from "../../checker/cli";
 import type { JsonReport } from "../../checker/report";
-import { copyPack, packDir, processesMentioning, programDir, removeCopies, ROOT } from "./helpers";
+import { copyPack, packDir, packProcesses, programDir, removeCopies, ROOT } from "./helpers";
 
 afterAll(removeCopies);
 
@@ -147,7 +147,7 @@ describe("cli as a process", () => {
         expect(result.code).toBe(2);
         expect(result.stderr).toMatch(/died during analyze/);
         expect(result.stderr).toContain("fixture pack dying now");
-        expect(processesMentioning(dir)).toEqual([]);
+        expect(packProcesses(dir)).toEqual([]);
     });
 
     it("exits 1 on violations and leaves no pack process behind", async () => {
@@ -155,6 +155,6 @@ describe("cli as a process", () => {
         const result = await runCli(["check", programDir("violating"), "--policy-pack", dir]);
         expect(result.code).toBe(1);
         expect(result.stdout).toContain("- [mandatory]  no-public  (test:index:Thing: public-thing)");
-        expect(processesMentioning(dir)).toEqual([]);
+        expect(packProcesses(dir)).toEqual([]);
     });
 });

@@ -26,10 +26,10 @@ export function removeCopies() {
     for (const dir of copies.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
-/** Processes whose command line mentions `text` (our pack copies have unique paths). */
-export function processesMentioning(text: string): string[] {
+/** Pack processes (run-policy-pack) serving `dir` (our pack copies have unique paths). */
+export function packProcesses(dir: string): string[] {
     const out = execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" });
-    return out.split("\n").filter((line) => line.includes(text) && !line.includes("ps -eo"));
+    return out.split("\n").filter((line) => line.includes("run-policy-pack") && line.includes(dir));
 }
 
 export function thing(name: string, inputs: Record<string, unknown>, extra: Partial<CapturedResource> = {}): CapturedResource {

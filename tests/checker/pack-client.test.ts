@@ -1,5 +1,7 @@
+import { spawn } from "child_process";
+import * as path from "path";
 import { PackClient, PackError } from "../../checker/pack-client";
-import { copyPack, packDir, processesMentioning, removeCopies, UNKNOWN } from "./helpers";
+import { copyPack, packDir, packProcesses, removeCopies, UNKNOWN } from "./helpers";
 
 const thingUrn = "urn:pulumi:dev::fixture::test:index:Thing::t";
 const thingOf = (properties: Record<string, unknown>) => ({ type: "test:index:Thing", urn: thingUrn, name: "t", properties });
@@ -67,7 +69,7 @@ describe("pack client faults", () => {
         expect(error).toBeInstanceOf(PackError);
         expect(error.message).toMatch(/failed to start \(exited with code \d+\)/);
         expect(error.message).toContain("fixture pack fails while loading");
-        expect(processesMentioning(dir)).toEqual([]);
+        expect(packProcesses(dir)).toEqual([]);
     });
 
     it("reports a pack whose first line is not a port, and kills it", async () => {
@@ -75,7 +77,7 @@ describe("pack client faults", () => {
         const error = await PackClient.start(dir).catch((e) => e);
         expect(error).toBeInstanceOf(PackError);
         expect(error.message).toContain('did not print a port; its first line was: "hello, not a port"');
-        expect(processesMentioning(dir)).toEqual([]);
+        expect(packProcesses(dir)).toEqual([]);
     });
 
     it("gives up on a pack that does not print its port in time, and kills it", async () => {
@@ -83,7 +85,7 @@ describe("pack client faults", () => {
         const error = await PackClient.start(dir, { startTimeoutMs: 1 }).catch((e) => e);
         expect(error).toBeInstanceOf(PackError);
         expect(error.message).toContain("did not print its port within 1 ms");
-        expect(processesMentioning(dir)).toEqual([]);
+        expect(packProcesses(dir)).toEqual([]);
     });
 
     it("reports a pack that dies during a call, with its stderr", async () => {
@@ -100,7 +102,7 @@ describe("pack client faults", () => {
         } finally {
             await pack.close();
         }
-        expect(processesMentioning(dir)).toEqual([]);
+        expect(packProcesses(dir)).toEqual([]);
     });
 
     it("does not hang on a pack that never answers: each call has a time limit", async () => {
@@ -113,16 +115,44 @@ describe("pack client faults", () => {
         } finally {
             await pack.close();
         }
-        expect(processesMentioning(dir)).toEqual([]);
+        expect(packProcesses(dir)).toEqual([]);
     });
 
     it("close kills the pack and is safe to call twice", async () => {
         const dir = copyPack("empty");
         const pack = await PackClient.start(dir);
-        expect(processesMentioning(dir)).toHaveLength(1);
+        expect(packProcesses(dir)).toHaveLength(1);
         await Promise.all([pack.close(), pack.close()]);
         expect(pack.isRunning).toBe(false);
-        expect(processesMentioning(dir)).toEqual([]);
+        expect(packProcesses(dir)).toEqual([]);
         await expect(pack.getAnalyzerInfo()).rejects.toThrow(/not running/);
+    });
+});
+
+describe("pack client and signals", () => {
+    it("stops its packs when the process running it is terminated", async () => {
+        const dir = copyPack("empty");
+        const script = `require("ts-node/register/transpile-only");
+            const { PackClient } = require(${JSON.stringify(require.resolve("../../checker/pack-client"))});
+            PackClient.start(${JSON.stringify(dir)}).then(() => process.stdout.write("started\\n"));
+            setInterval(() => {}, 1000);`;
+        const child = spawn(process.execPath, ["-e", script], { cwd: path.resolve(__dirname, "../..") });
+        await new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error("the pack did not start in time")), 30_000);
+            child.stdout.on("data", (d) => {
+                if (String(d).includes("started")) {
+                    clearTimeout(timer);
+                    resolve();
+                }
+            });
+        });
+        const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+        try {
+            expect(packProcesses(dir)).toHaveLength(1);
+        } finally {
+            child.kill("SIGTERM");
+        }
+        expect(await exited).toBe(143);
+        expect(packProcesses(dir)).toEqual([]);
     });
 });
