@@ -12,6 +12,9 @@ interface Config {
 /** Lambda keeps this much of the account's concurrency unreserved. */
 const UNRESERVED_MINIMUM = 100;
 
+/** How many reservations the message lists, largest first. */
+const LISTED_RESERVATIONS = 10;
+
 /** The function's reserved concurrency; undefined when it reserves none (unset or the provider's -1). */
 function reservationOf(fn: Node): number | undefined {
     const value = asNumber(known(fn.raw, "reservedConcurrentExecutions"));
@@ -44,7 +47,10 @@ function* judge(graph: ResourceGraph, config: Config): Generator<StackFinding> {
     const limit = config.accountConcurrency - UNRESERVED_MINIMUM;
     if (total > limit && reserved.length > 0) {
         const largest = reserved.reduce((a, b) => (b.amount > a.amount ? b : a));
-        const list = reserved.map(({ fn, amount }) => `${describeNode(fn)} ${amount}`).join(", ");
+        const largestFirst = [...reserved].sort((a, b) => b.amount - a.amount);
+        const shown = largestFirst.slice(0, LISTED_RESERVATIONS).map(({ fn, amount }) => `${describeNode(fn)} ${amount}`);
+        if (reserved.length > LISTED_RESERVATIONS) shown.push(`and ${reserved.length - LISTED_RESERVATIONS} more`);
+        const list = shown.join(", ");
         yield findingOn(largest.fn, `The stack reserves ${total} concurrent executions (${list}), more than the ${limit} the account allows (\`accountConcurrency\` ${config.accountConcurrency} − ${UNRESERVED_MINIMUM} kept unreserved): the deployment fails or starves every other function. Lower \`reservedConcurrentExecutions\`, starting with ${describeNode(largest.fn)}, or raise the quota and \`accountConcurrency\`.`);
     }
     if (unknown) throw unknown;

@@ -43,10 +43,16 @@ describe("lambda-concurrency-quota", () => {
     test("violating: the stack reserves more than accountConcurrency − 100, reported on the largest reservation", async () => {
         const { known, preview } = await nowAndAtFirstPreview(policy, reserving([400, 501]));
         expect(known.violations).toHaveLength(1);
-        expect(known.violations[0]).toMatch(/reserves 901 concurrent executions \(function `fn-0` 400, function `fn-1` 501\), more than the 900/);
+        expect(known.violations[0]).toMatch(/reserves 901 concurrent executions \(function `fn-1` 501, function `fn-0` 400\), more than the 900/);
         expect(known.urns).toEqual([urnOf(T.lambdaFunction, "fn-1")]);
         expect(preview.violations).toEqual(known.violations);
         expect((await analyzeStack(policy, reserving([400, 501]), { accountConcurrency: 3000 })).violations).toEqual([]);
+    });
+
+    test("violating: a long list of reservations is cut to the largest ten", async () => {
+        const outcome = await analyzeStack(policy, reserving(Array.from({ length: 30 }, (_, i) => 30 + i)));
+        expect(outcome.violations).toHaveLength(1);
+        expect(outcome.violations[0]).toMatch(/\(function `fn-29` 59, function `fn-28` 58, .*function `fn-20` 50, and 20 more\)/);
     });
 
     test("unknown at preview: an unknown reservation gives the engine's advisory; the known sum is still judged", async () => {
