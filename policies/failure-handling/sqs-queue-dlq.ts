@@ -1,7 +1,7 @@
 import { graphOf, type ResourceGraph } from "../lib/graph";
 import { describeNode, findingOn, judgeEach, mayBeFailureStore, redriveOf } from "../lib/graph/index";
 import { stackPolicy } from "../lib/policy";
-import { UNKNOWN, asNumber, asRecord, known } from "../lib/props";
+import { UNKNOWN, asNumber, asRecord } from "../lib/props";
 import { T } from "../lib/types";
 
 interface Config {
@@ -32,7 +32,10 @@ export const sqsQueueDlq = stackPolicy<Config, ResourceGraph>(
                 if (!redrive) {
                     return findingOn(queue, `${describeNode(queue)} has no redrive policy: a message that keeps failing is redelivered until its retention ends, then lost. Set \`redrivePolicy\` (or add an aws.sqs.RedrivePolicy) with a dead-letter queue and \`maxReceiveCount\` ≥ ${config.minimumMaxReceiveCount}.`);
                 }
-                const document = redrive.document === UNKNOWN ? known(redrive.declaredBy.raw, "redrivePolicy") : redrive.document;
+                // A redrive document built from the DLQ's ARN is unknown until that queue exists: the queue has a
+                // redrive, and its maxReceiveCount is judged once known (at the update).
+                if (redrive.document === UNKNOWN) return undefined;
+                const document = redrive.document;
                 const count = asNumber(asRecord(document)?.maxReceiveCount);
                 if (count === undefined) {
                     return findingOn(queue, `${describeNode(queue)} has a redrive policy without a numeric \`maxReceiveCount\`: set \`maxReceiveCount\` ≥ ${config.minimumMaxReceiveCount} in it.`);

@@ -70,11 +70,12 @@ describe("sqs-queue-dlq", () => {
         expect((await analyzeStack(sqsQueueDlq, queueWithRedrive(2), { minimumMaxReceiveCount: 2 })).violations).toEqual([]);
     });
 
-    test("unknown at preview: the redrive document built from the DLQ's ARN is unknown; presence still judged, count deferred to the engine's advisory", async () => {
-        const { preview } = await nowAndAtFirstPreview(sqsQueueDlq, [...queueWithRedrive(2), resource(T.sqsQueue, "audit")]);
+    test("unknown at preview: the redrive document built from the DLQ's ARN is unknown; presence still judged, the count only once known", async () => {
+        const { known, preview } = await nowAndAtFirstPreview(sqsQueueDlq, [...queueWithRedrive(2), resource(T.sqsQueue, "audit")]);
         expect(preview.violations).toHaveLength(1);
         expect(preview.violations[0]).toMatch(/`audit` has no redrive policy/);
-        expect(preview.cantRunAtPreview).toMatch(/redrivePolicy/);
+        expect(preview.cantRunAtPreview).toBeUndefined();
+        expect(known.violations).toHaveLength(2);
     });
 
     test("malformed: odd redrive documents give a message, odd graphs never throw", async () => {
