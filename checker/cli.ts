@@ -32,6 +32,8 @@ Options:
 
 Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 the program, a pack or the config
 could not be evaluated.
+
+Environment: SERVERLESS_GUARDRAILS_TIMEOUT_MS limits a pack's start-up and each call to it (default 60000).
 `;
 
 export interface CliOptions {
@@ -115,6 +117,15 @@ function packSpecs(options: CliOptions): PackSpec[] {
 
 export class ProgramError extends Error {}
 
+/** `SERVERLESS_GUARDRAILS_TIMEOUT_MS` overrides the limit on a pack's start-up and on each call to it. */
+function timeLimits(): { startTimeoutMs?: number; callTimeoutMs?: number } {
+    const text = process.env.SERVERLESS_GUARDRAILS_TIMEOUT_MS;
+    if (text === undefined || text === "") return {};
+    const ms = Number(text);
+    if (!Number.isInteger(ms) || ms <= 0) throw new UsageError(`SERVERLESS_GUARDRAILS_TIMEOUT_MS must be a whole number of milliseconds, got ${JSON.stringify(text)}`);
+    return { startTimeoutMs: ms, callTimeoutMs: ms };
+}
+
 export interface RunResult {
     exitCode: number;
     stdout: string;
@@ -150,7 +161,7 @@ export async function run(argv: string[], log: (line: string) => void = (l) => p
             throw new ProgramError(`could not run the program ${programDir}: ${(e as Error)?.message ?? e}`);
         }
         log(`serverless-guardrails: ${resources.length} resources registered; checking them`);
-        const result = await analyzeResources(resources, { packs, onProgress: (m) => log(`serverless-guardrails: ${m}`) });
+        const result = await analyzeResources(resources, { packs, ...timeLimits(), onProgress: (m) => log(`serverless-guardrails: ${m}`) });
         const stdout = options.json ? JSON.stringify(jsonReport(result), null, 2) + "\n" : textReport(result);
         return { exitCode: hasMandatoryViolation(result) ? EXIT_VIOLATIONS : EXIT_OK, stdout };
     } catch (e) {

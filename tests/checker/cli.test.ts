@@ -126,6 +126,18 @@ describe("cli exit codes and report", () => {
         expect(lines.join("\n")).toContain("fixture pack fails while loading");
     });
 
+    it("exits 2, without hanging, for a pack that never answers", async () => {
+        process.env.SERVERLESS_GUARDRAILS_TIMEOUT_MS = "2000";
+        const lines: string[] = [];
+        try {
+            const result = await run(["check", programDir("clean"), "--policy-pack", packDir("hangs")], (l) => lines.push(l));
+            expect(result.exitCode).toBe(2);
+            expect(lines.join("\n")).toContain("did not answer analyze within 2000 ms");
+        } finally {
+            delete process.env.SERVERLESS_GUARDRAILS_TIMEOUT_MS;
+        }
+    });
+
     it("exits 2 for a folder that is not a pack", async () => {
         const result = await run(["check", programDir("clean"), "--policy-pack", programDir("clean")], quiet);
         expect(result.exitCode).toBe(2);
