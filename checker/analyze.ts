@@ -28,23 +28,29 @@ export interface AnalyzeOptions extends StartOptions {
 const WAIVER_PREFIX = "waived:";
 const CANT_RUN_AT_PREVIEW = /^can't run (policy|remediation) '.*' during preview/;
 
-function resourceOf(resource: CapturedResource, properties: Record<string, unknown>): AnalyzeResource {
-    return {
+type ByUrn = ReadonlyMap<string, CapturedResource>;
+
+function resourceOf(resource: CapturedResource, properties: Record<string, unknown>, byUrn: ByUrn): AnalyzeResource {
+    const analyzed: AnalyzeResource = {
         type: resource.type,
         urn: resource.urn,
         name: resource.name,
         properties,
         options: { parent: resource.parent },
     };
+    // The engine sends an explicit provider's inputs along (default providers are not registered on mocks).
+    const provider = resource.provider ? byUrn.get(resource.provider) : undefined;
+    if (provider) analyzed.provider = { type: provider.type, urn: provider.urn, name: provider.name, properties: provider.inputs };
+    return analyzed;
 }
 
-function stackResourceOf(resource: CapturedResource, outputs: Record<string, unknown>): StackResource {
+function stackResourceOf(resource: CapturedResource, outputs: Record<string, unknown>, byUrn: ByUrn): StackResource {
     const propertyDependencies: Record<string, string[]> = {};
     for (const [property, urns] of Object.entries(resource.propertyDependencies ?? {})) {
         if (urns.length > 0) propertyDependencies[property] = urns;
     }
     return {
-        ...resourceOf(resource, outputs),
+        ...resourceOf(resource, outputs, byUrn),
         parent: resource.parent,
         dependencies: resource.dependencies ?? [],
         propertyDependencies,
@@ -136,11 +142,12 @@ export async function analyzeResources(resources: CapturedResource[], options: A
         policyPacks: packs.map((p) => ({ name: p.name, version: p.version, policies: p.policies })),
     };
     try {
+        const byUrn: ByUrn = new Map(resources.map((r) => [r.urn, r]));
         const states: StackResource[] = [];
         for (const [index, resource] of resources.entries()) {
             let inputs = resource.inputs;
             for (const pack of packs) {
-                const remediated = await pack.client.remediate(resourceOf(resource, inputs));
+                const remediated = await pack.client.remediate(resourceOf(resource, inputs, byUrn));
                 for (const r of remediated.remediations) {
                     const remediation: Remediation = { policyPack: r.policyPackName, policy: r.policyName, urn: resource.urn };
                     if (r.diagnostic) {
@@ -156,9 +163,9 @@ export async function analyzeResources(resources: CapturedResource[], options: A
                 }
             }
             for (const pack of packs) {
-                collect(await pack.client.analyze(resourceOf(resource, inputs)), pack, resource.urn, result);
+                collect(await pack.client.analyze(resourceOf(resource, inputs, byUrn)), pack, resource.urn, result);
             }
-            states.push(stackResourceOf(resource, outputsAfterRemediation(resource, inputs)));
+            states.push(stackResourceOf(resource, outputsAfterRemediation(resource, inputs), byUrn));
             if ((index + 1) % every === 0) progress(`analyzed ${index + 1} of ${resources.length} resources`);
         }
         progress(`analyzing the stack (${resources.length} resources)`);

@@ -58,6 +58,12 @@ describe("analyze", () => {
         expect(levels(result)).toEqual(["has-note advisory child"]);
     });
 
+    it("sends an explicit provider's inputs with the resources that use it", async () => {
+        const provider: CapturedResource = { ...thing("mars", { region: "mars-1" }), type: "pulumi:providers:aws", urn: "urn:pulumi:dev::fixture::pulumi:providers:aws::mars" };
+        const result = await analyzeResources([provider, thing("rover", { note: "n" }, { provider: provider.urn })], { packs: [basic] });
+        expect(result.violations.map((v) => v.message)).toEqual([expect.stringContaining("provider mars is in mars-1.")]);
+    });
+
     it("runs several packs over the same resources", async () => {
         const result = await analyzeResources([thing("open", { public: true, note: "n" })], { packs: [basic, { dir: packDir("empty") }] });
         expect(result.policyPacks.map((p) => p.name)).toEqual(["fixture-basic", "fixture-empty"]);
