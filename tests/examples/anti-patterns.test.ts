@@ -1,0 +1,47 @@
+/**
+ * The anti-pattern gallery: the checker reports exactly the expected (policy, resource) pairs, no more, no fewer.
+ */
+import * as path from "path";
+import { checkProgram, type AnalysisResult } from "../../testing";
+
+const gallery = path.join(__dirname, "..", "..", "examples", "anti-patterns");
+
+/** Each group's mistake and what it must produce. Loops need the role documents, known only once resources exist. */
+const expectedAtUpdate = [
+    ["dlq-alarm", "unwatched-dlq"], // 1. DLQ without alarm
+    ["stream-failure-destination", "ledger-stream"], // 2. infinite retries, no destination
+    ["stream-bounded-retries", "ledger-stream"],
+    ["lambda-async-failure-destination", "report-builder"], // 3. async function without destination
+    ["sqs-visibility-timeout", "invoices"], // 4. visibility shorter than the function
+    ["no-recursive-loops", "retrier"], // 5. writes to its own trigger queue
+    ["no-recursive-loops", "counter"], // 6. DynamoDB stream loop
+    ["waf-protection", "public-api-prod"], // 7. unthrottled API without WAF
+    ["api-throttling", "public-api-prod"],
+    ["lambda-function-url-auth", "webhook-url"], // 8. function URL without auth
+    ["lambda-memory-size", "thumbnailer"], // 9. memory and concurrency unset
+    ["lambda-reserved-concurrency", "thumbnailer"],
+    ["budget-alarm", "anti-patterns-dev"], // 10. no budget
+];
+
+function pairs(result: AnalysisResult): string[] {
+    const names = new Map(result.resources.map((r) => [r.urn, r.name]));
+    const found = result.violations.filter((v) => !v.unknownAtPreview).map((v) => `${v.policy} on ${names.get(v.urn ?? "") ?? "(stack)"}`);
+    return [...new Set(found)].sort();
+}
+
+const asText = (list: string[][]) => list.map(([policy, resource]) => `${policy} on ${resource}`).sort();
+
+describe("anti-pattern gallery", () => {
+    test("update mode: exactly the expected violations", async () => {
+        const result = await checkProgram(gallery, { preview: false });
+        expect(pairs(result)).toEqual(asText(expectedAtUpdate));
+        expect(result.violations.filter((v) => v.unknownAtPreview)).toEqual([]);
+    });
+
+    test("first preview: the same, except the loops, whose role documents are not known yet (the engine's can't-run notice)", async () => {
+        const result = await checkProgram(gallery, { preview: true });
+        expect(pairs(result)).toEqual(asText(expectedAtUpdate.filter(([policy]) => policy !== "no-recursive-loops")));
+        const cantRun = result.violations.filter((v) => v.unknownAtPreview).map((v) => v.policy).sort();
+        expect(cantRun).toEqual(["lambda-role-least-privilege", "no-recursive-loops"]);
+    });
+});
