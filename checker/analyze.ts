@@ -6,6 +6,8 @@
  * state, parent, dependencies and property dependencies. The engine runs analyzers for every
  * registered resource, components included (a local component's inputs are empty), so we do too.
  */
+import * as fs from "fs";
+import * as path from "path";
 import { loadUserConfig, reconcileConfig, userConfigFrom, UserConfig } from "./config";
 import { AnalyzeResource, AnalyzeResult, Diagnostic, PackClient, StackResource, StartOptions } from "./pack-client";
 import type { AnalysisResult, CapturedResource, NotApplicable, Remediation, Violation } from "./types";
@@ -79,6 +81,16 @@ function violationOf(d: Diagnostic, urn: string | undefined): Violation {
     return violation;
 }
 
+/** The engine reports the `version` of PulumiPolicy.yaml, when it has one, over the pack's own. */
+function projectVersion(dir: string): string | undefined {
+    try {
+        const match = /^version:\s*["']?([^"'\s#]+)/m.exec(fs.readFileSync(path.join(dir, "PulumiPolicy.yaml"), "utf8"));
+        return match?.[1];
+    } catch {
+        return undefined;
+    }
+}
+
 interface RunningPack {
     client: PackClient;
     name: string;
@@ -106,7 +118,8 @@ async function startPacks(options: AnalyzeOptions): Promise<RunningPack[]> {
             const info = await client.getAnalyzerInfo();
             const config = reconcileConfig(info, userConfigs[index].config, userConfigs[index].source);
             await client.configure(config);
-            packs.push({ client, name: info.name, version: info.version, policies: info.policies.length });
+            const version = projectVersion(client.packDir);
+            packs.push({ client, name: info.name, version: version ?? info.version, policies: info.policies.length });
         }
         return packs;
     } catch (e) {
@@ -116,7 +129,7 @@ async function startPacks(options: AnalyzeOptions): Promise<RunningPack[]> {
 }
 
 function collect(result: AnalyzeResult, pack: RunningPack, urn: string | undefined, into: AnalysisResult) {
-    for (const d of result.diagnostics) into.violations.push(violationOf(d, urn ?? d.urn));
+    for (const d of result.diagnostics) into.violations.push(violationOf({ ...d, policyPackVersion: pack.version }, urn ?? d.urn));
     for (const n of result.notApplicable) {
         if (!n.reason.startsWith(WAIVER_PREFIX)) continue;
         const waiver: NotApplicable = { policyPack: pack.name, policy: n.policyName, reason: n.reason };
@@ -154,7 +167,7 @@ export async function analyzeResources(resources: CapturedResource[], options: A
                         // The engine shows a remediation that could not run as an advisory violation.
                         remediation.diagnostic = r.diagnostic;
                         result.violations.push(
-                            violationOf({ ...r, message: r.diagnostic, enforcementLevel: "advisory" }, resource.urn),
+                            violationOf({ ...r, policyPackVersion: pack.version, message: r.diagnostic, enforcementLevel: "advisory" }, resource.urn),
                         );
                     } else if (r.properties) {
                         inputs = r.properties;

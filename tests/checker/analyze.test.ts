@@ -66,7 +66,8 @@ describe("analyze", () => {
 
     it("runs several packs over the same resources", async () => {
         const result = await analyzeResources([thing("open", { public: true, note: "n" })], { packs: [basic, { dir: packDir("empty") }] });
-        expect(result.policyPacks.map((p) => p.name)).toEqual(["fixture-basic", "fixture-empty"]);
+        // The empty pack's PulumiPolicy.yaml has a version, which the engine reports over the pack's own.
+        expect(result.policyPacks.map((p) => `${p.name}@${p.version}`)).toEqual(["fixture-basic@1.2.3", "fixture-empty@9.9.9"]);
         expect(levels(result)).toEqual(["no-public mandatory open"]);
     });
 });
