@@ -1,11 +1,10 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { analyzeResources } from "../../checker/analyze";
 import { ConfigError } from "../../checker/config";
 import { PackError } from "../../checker/pack-client";
 import type { CapturedResource } from "../../checker/types";
-import { copyPack, packDir, packProcesses, removeCopies, thing, UNKNOWN } from "./helpers";
+import { copyPack, packDir, packProcesses, removeCopies, tempDir, thing, UNKNOWN } from "./helpers";
 
 afterAll(removeCopies);
 
@@ -75,7 +74,7 @@ describe("analyze", () => {
 describe("analyze faults", () => {
     it("fails on a config that does not fit the schema, listing every problem, and stops the pack", async () => {
         const dir = copyPack("basic");
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sg-cfg-")), "config.json");
+        const file = path.join(tempDir("sg-cfg-"), "config.json");
         fs.writeFileSync(file, JSON.stringify({ "no-public": { maxSize: 0, allowPublic: "no" }, "no-such-policy": "advisory" }));
         const error = await analyzeResources([thing("a", {})], { packs: [{ dir, config: file }] }).catch((e) => e);
         expect(error).toBeInstanceOf(ConfigError);

@@ -1,10 +1,9 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parseArgs, run, UsageError } from "../../checker/cli";
 import type { JsonReport } from "../../checker/report";
-import { copyPack, packDir, packProcesses, programDir, removeCopies, ROOT } from "./helpers";
+import { copyPack, packDir, packProcesses, programDir, removeCopies, tempDir, ROOT } from "./helpers";
 
 afterAll(removeCopies);
 
@@ -80,7 +79,7 @@ describe("cli exit codes and report", () => {
     });
 
     it("exits 0 when the config lowers every level to advisory", async () => {
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sg-cli-")), "advisory.json");
+        const file = path.join(tempDir("sg-cli-"), "advisory.json");
         fs.writeFileSync(file, JSON.stringify({ all: "advisory" }));
         const result = await check("violating", "--policy-pack-config", file);
         expect(result.exitCode).toBe(0);
@@ -106,7 +105,7 @@ describe("cli exit codes and report", () => {
     });
 
     it("exits 2 for a config that fails its schema, naming each problem", async () => {
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sg-cli-")), "bad.json");
+        const file = path.join(tempDir("sg-cli-"), "bad.json");
         fs.writeFileSync(file, JSON.stringify({ "no-public": { maxSize: -1 } }));
         const lines: string[] = [];
         const result = await run(["check", programDir("clean"), "--policy-pack", packDir("basic"), "--policy-pack-config", file], (l) => lines.push(l));

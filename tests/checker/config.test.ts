@@ -1,8 +1,10 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ConfigError, loadUserConfig, parseUserConfig, reconcileConfig } from "../../checker/config";
 import type { AnalyzerInfo, PolicyInfo } from "../../checker/pack-client";
+import { removeCopies, tempDir } from "./helpers";
+
+afterAll(removeCopies);
 
 function policy(name: string, extra: Partial<PolicyInfo> = {}): PolicyInfo {
     return { name, displayName: name, description: name, enforcementLevel: "mandatory", type: "resource", tags: [], ...extra };
@@ -83,7 +85,7 @@ describe("config merge", () => {
     });
 
     it("treats an empty file as no config", () => {
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sg-config-")), "empty.json");
+        const file = path.join(tempDir("sg-config-"), "empty.json");
         fs.writeFileSync(file, "  \n");
         expect(loadUserConfig(file)).toEqual({});
     });
@@ -120,7 +122,7 @@ describe("config validation", () => {
     });
 
     it("reports a file that is not JSON or not an object, with the file name", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sg-config-"));
+        const dir = tempDir("sg-config-");
         fs.writeFileSync(path.join(dir, "bad.json"), "{ nope");
         fs.writeFileSync(path.join(dir, "list.json"), "[1, 2]");
         expect(problemsOf(() => loadUserConfig(path.join(dir, "bad.json")))[0].message).toMatch(/is not valid JSON/);

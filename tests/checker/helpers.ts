@@ -22,6 +22,13 @@ export function copyPack(name: string): string {
     return dir;
 }
 
+/** A temp folder removed by removeCopies. */
+export function tempDir(prefix: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    copies.push(dir);
+    return dir;
+}
+
 export function removeCopies() {
     for (const dir of copies.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
