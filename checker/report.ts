@@ -10,7 +10,10 @@ export interface ReportSummary {
     resources: number;
     policyPacks: number;
     policies: number;
+    /** Verdicts by level; the engine's "can't run during preview" notices are counted apart, in `unknownAtPreview`. */
     violations: { mandatory: number; advisory: number; total: number };
+    /** Policies that could not judge because a value they need is unknown until the update. */
+    unknownAtPreview: number;
     waivers: number;
     remediations: number;
 }
@@ -31,12 +34,14 @@ export function hasMandatoryViolation(result: AnalysisResult): boolean {
 }
 
 export function summarize(result: AnalysisResult): ReportSummary {
-    const count = (level: EnforcementLevel) => result.violations.filter((v) => v.enforcementLevel === level).length;
+    const verdicts = result.violations.filter((v) => !v.unknownAtPreview);
+    const count = (level: EnforcementLevel) => verdicts.filter((v) => v.enforcementLevel === level).length;
     return {
         resources: result.resources.length,
         policyPacks: result.policyPacks.length,
         policies: result.policyPacks.reduce((sum, p) => sum + p.policies, 0),
-        violations: { mandatory: count("mandatory"), advisory: count("advisory"), total: result.violations.length },
+        violations: { mandatory: count("mandatory"), advisory: count("advisory"), total: verdicts.length },
+        unknownAtPreview: result.violations.length - verdicts.length,
         waivers: result.waivers.length,
         remediations: result.remediations.filter((r) => !r.diagnostic).length,
     };
@@ -118,6 +123,9 @@ export function textReport(result: AnalysisResult): string {
     lines.push("Summary:");
     lines.push(`    ${plural(s.resources, "resource")} checked by ${plural(s.policies, "policy", "policies")} in ${plural(s.policyPacks, "policy pack")}`);
     lines.push(`    ${plural(s.violations.mandatory, "mandatory violation")}, ${plural(s.violations.advisory, "advisory violation")}`);
+    if (s.unknownAtPreview > 0) {
+        lines.push(`    ${plural(s.unknownAtPreview, "policy", "policies")} could not run at preview (a value they need is unknown until the update; \`--no-preview\` judges them)`);
+    }
     lines.push(`    ${plural(s.waivers, "waiver")}, ${plural(s.remediations, "remediation")}`);
     return lines.join("\n") + "\n";
 }
