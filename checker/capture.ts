@@ -224,7 +224,7 @@ async function run(pulumi: PulumiRuntime, init: ProgramCallback, label: string, 
         const urn: string = monitor.newUrn(req.getParent(), type, name);
         let outputs: Record<string, unknown> = {};
         if (custom) {
-            const answer = resourceState(type, name, given, s.preview, s.env);
+            const answer = resourceState(type, name, given, s.preview, s.env, urn);
             pending = answer;
             outputs = { ...answer.state, id: answer.id ?? UNKNOWN_SENTINEL };
         } else {

@@ -33,12 +33,16 @@ function tokenParts(type: string) {
 
 type Outputs = Record<string, unknown>;
 
-/** The computed outputs of a resource after it is created (update mode). `id` included. */
-export function computedOutputs(type: string, name: string, inputs: Record<string, unknown>, env: MockEnvironment): Outputs {
+/**
+ * The computed outputs of a resource after it is created (update mode). `id` included. Generated names carry a
+ * suffix derived from `uniqueKey` (the URN when known), as Pulumi's auto-naming does, so that two children with the
+ * same name under different parents get different physical names and ARNs.
+ */
+export function computedOutputs(type: string, name: string, inputs: Record<string, unknown>, env: MockEnvironment, uniqueKey = type + name): Outputs {
     const { accountId: account, region, partition } = env;
     const { pkg, service, kind } = tokenParts(type);
     const arnPrefix = `arn:${partition}:${service}:${region}:${account}`;
-    const physical = str(inputs.name) ?? `${name}-${suffix(type + name)}`;
+    const physical = str(inputs.name) ?? `${name}-${suffix(uniqueKey)}`;
     const named = str(inputs.name) ? {} : { name: physical };
     switch (type) {
         case "aws:sqs/queue:Queue": {
@@ -179,9 +183,10 @@ export function resourceState(
     inputs: Record<string, unknown>,
     preview: boolean,
     env: MockEnvironment,
+    urn?: string,
 ): { id: string | undefined; state: Record<string, unknown> } {
     const checked = withProviderDefaults(type, inputs);
-    const computed = computedOutputs(type, name, checked, env);
+    const computed = computedOutputs(type, name, checked, env, urn);
     const state: Record<string, unknown> = { ...checked };
     for (const [key, value] of Object.entries(computed)) {
         if (key in checked && checked[key] !== undefined) continue;
