@@ -9,6 +9,7 @@ import type {
 } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { unwrap } from "./props";
+import { remediatedProperties } from "./remediation";
 
 /** Where each policy's documentation lives: its section of the README. */
 export const README_URL = "https://github.com/serverless-guardrails/serverless-guardrails/blob/main/README.md";
@@ -167,7 +168,8 @@ export function resourcePolicy<C = {}>(def: ResourcePolicyDefinition<C>): Resour
             if (!def.resourceTypes.includes(args.type)) return undefined;
             const config = configOf<C>(def, args.getConfig());
             if (findWaiver(config.waivers, args.name, args.urn)) return undefined;
-            return remediate(checkedResource(args), config);
+            const result = remediate(checkedResource(args), config);
+            return result ? remediatedProperties(result) : undefined;
         };
         policy.remediateResource = single ? ofType(onlyType, remediateResource) : remediateResource;
     }

@@ -109,6 +109,23 @@ describe("the compiled pack over gRPC, started as the engine starts it", () => {
         expect(loopFix.remediations[0].properties?.recursiveLoop).toBe("Terminate");
     });
 
+    test("Remediate keeps a function's inline code archive (AssetArchive) and its secrets as the engine can read them", async () => {
+        await pack.configure(engineConfig(policies, { "lambda-memory-size": "remediate" }));
+        const sig = "4dabf18193072939515e22adb298388d";
+        const code = {
+            [sig]: "0def7320c3a5731c473e5ecbe6d01bc7",
+            assets: { "index.js": { [sig]: "c44067f5952c0a294b673a41bacd8c17", text: "exports.handler = async () => {};" } },
+        };
+        const secret = { [sig]: "1b47061264138c4ac30d75fd1eb44270", value: "s3cr3t" };
+        const fn = resource(T.lambdaFunction, "inline", { runtime: "nodejs22.x", handler: "index.handler", role: "arn:aws:iam::1:role/r", code, environment: { variables: { TOKEN: secret } } });
+        const fix = await pack.remediate(fn);
+        const fixed = fix.remediations[0].properties!;
+        expect(fixed.memorySize).toBe(1024);
+        expect(fixed.code).toEqual(code);
+        expect(fixed.environment).toEqual({ variables: { TOKEN: secret } });
+        expect((await pack.analyze({ ...fn, properties: fixed })).diagnostics.filter((d) => d.policyName === "lambda-memory-size")).toEqual([]);
+    });
+
     test("Analyze: violations of multi-type policies on each of their types, nothing on unrelated types", async () => {
         await pack.configure(engineConfig(policies, {}));
         const namesFor = async (type: string, name: string, properties: Record<string, unknown>) =>

@@ -1,8 +1,6 @@
 import { streamBoundedRetries } from "../../../policies/event-sources/stream-bounded-retries";
 import { T } from "../../../policies/lib/types";
-import { unknownCheckingProxy } from "@pulumi/policy";
-import { unwrap } from "../../../policies/lib/props";
-import { UNKNOWN, analyze, engineConfig, remediate } from "../../helpers/policy-harness";
+import { UNKNOWN, analyze, remediate } from "../../helpers/policy-harness";
 
 const KINESIS = "arn:aws:kinesis:eu-west-1:123456789012:stream/orders";
 const bounded = { maximumRetryAttempts: 10, maximumRecordAgeInSeconds: 3600, bisectBatchOnFunctionError: true };
@@ -76,13 +74,10 @@ describe("stream-bounded-retries", () => {
     });
 
     test("remediation never overwrites an unknown, and leaves compliant or non-stream mappings alone", async () => {
-        // The harness's remediate() serializes by reading every property, so call the policy directly and unwrap the
-        // proxy, as the server's serializeProperties does.
-        const props = unknownCheckingProxy({ eventSourceArn: KINESIS, startingPosition: "LATEST", maximumRetryAttempts: UNKNOWN });
-        const config = engineConfig(streamBoundedRetries);
-        const fixed = unwrap(
-            streamBoundedRetries.remediateResource!({ type: T.lambdaEventSourceMapping, name: "m", urn: "urn", props, getConfig: () => config } as any),
-        ) as Record<string, unknown>;
+        const fixed = (await remediate(streamBoundedRetries, {
+            type: T.lambdaEventSourceMapping,
+            props: { eventSourceArn: KINESIS, startingPosition: "LATEST", maximumRetryAttempts: UNKNOWN },
+        }))!;
         expect(fixed.maximumRetryAttempts).toBe(UNKNOWN);
         expect(fixed.maximumRecordAgeInSeconds).toBe(3600);
         expect(await fix(bounded)).toBeUndefined();
