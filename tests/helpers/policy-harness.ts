@@ -141,91 +141,30 @@ export interface StackResourceInput {
     propertyDependencies?: Record<string, string[]>;
 }
 
-/**
- * AnalyzeStack: the resources as PolicyResources with parent, dependencies and property
- * dependencies resolved to resource objects, as the server builds them. Each call runs in its own
- * turn of the event loop, as each AnalyzeStack RPC does.
- */
-export async function analyzeStack(
-    policy: StackValidationPolicy,
-    resources: StackResourceInput[],
-    config: Record<string, unknown> = {},
-): Promise<Outcome> {
-    await new Promise((resolve) => setImmediate(resolve));
-    const byName = new Map<string, PolicyResource>();
-    const built: PolicyResource[] = resources.map((r) => {
-        const props = unknownCheckingProxy(withProviderDefaults(r.type, clone(r.props)));
-        const resource: PolicyResource = {
-            type: r.type,
-            props,
-            urn: urnOf(r.type, r.name),
-            name: r.name,
-            opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
-            dependencies: [],
-            propertyDependencies: {},
-            isType: () => false,
-            asType: () => undefined,
-        } as any;
-        byName.set(r.name, resource);
-        return resource;
-    });
-    const resolve = (names: string[] | undefined) =>
-        (names ?? []).map((n) => {
-            const found = byName.get(n);
-            if (!found) throw new Error(`test graph: no resource named ${n}`);
-            return found;
-        });
-    resources.forEach((r, i) => {
-        const resource = built[i] as any;
-        if (r.parent) resource.parent = resolve([r.parent])[0];
-        resource.dependencies = resolve(r.dependencies);
-        for (const [property, names] of Object.entries(r.propertyDependencies ?? {})) {
-            resource.propertyDependencies[property] = resolve(names);
-        }
-    });
-    const merged = engineConfig(policy, config);
-    const outcome: Outcome = { violations: [], urns: [] };
-    try {
-        await policy.validateStack(
-            {
-                resources: built,
-                getConfig: () => ({ ...merged }) as any,
-                stackTags: new Map(),
-                notApplicable: (reason?: string): never => {
-                    throw new NotApplicable(reason);
-                },
-            } as any,
-            (message?: any, urn?: string) => {
-                outcome.violations.push(String(message ?? ""));
-                outcome.urns.push(urn);
-            },
-        );
-    } catch (e) {
-        if (e instanceof UnknownValueError) outcome.cantRunAtPreview = (e as Error).message;
-        else if (e instanceof NotApplicable) outcome.notApplicable = e.reason;
-        else throw e;
-    }
-    return outcome;
+/** A resource of a stack as the server receives it: references by URN. */
+interface StackEntry {
+    type: string;
+    name: string;
+    urn: string;
+    props: Record<string, unknown>;
+    parent?: string;
+    provider?: string;
+    dependencies?: readonly string[];
+    propertyDependencies?: Record<string, readonly string[]>;
 }
 
 /**
- * AnalyzeStack over resources captured from a program (`checker/capture.ts`): each resource's state
- * (outputs), parent, dependencies and property dependencies by URN, resolved to resource objects as
- * the server resolves them (URNs outside the stack are dropped). Violations keep the captured URNs.
+ * AnalyzeStack as the server runs it: the resources as PolicyResources with parent, dependencies and property
+ * dependencies resolved to resource objects (URNs outside the stack are dropped). Each call runs in its own
+ * turn of the event loop, as each AnalyzeStack RPC does.
  */
-export async function analyzeCapturedStack(
-    policy: StackValidationPolicy,
-    captured: readonly CapturedResource[],
-    config: Record<string, unknown> = {},
-): Promise<Outcome> {
+async function runStackPolicy(policy: StackValidationPolicy, entries: readonly StackEntry[], config: Record<string, unknown>): Promise<Outcome> {
     await new Promise((resolve) => setImmediate(resolve));
     const byUrn = new Map<string, PolicyResource>();
-    const built = captured.map((r) => {
-        // A JSON copy, not structuredClone: under Jest that returns objects of another realm, which the proxy leaves unwrapped.
-        const props = unknownCheckingProxy(JSON.parse(JSON.stringify(r.outputs ?? {})));
+    const built = entries.map((r) => {
         const resource = {
             type: r.type,
-            props,
+            props: unknownCheckingProxy(clone(r.props)),
             urn: r.urn,
             name: r.name,
             opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
@@ -238,7 +177,7 @@ export async function analyzeCapturedStack(
         return resource;
     });
     const resolve = (urns: readonly string[] | undefined) => (urns ?? []).flatMap((urn) => byUrn.get(urn) ?? []);
-    captured.forEach((r, i) => {
+    entries.forEach((r, i) => {
         const resource = built[i] as any;
         const parent = r.parent ? byUrn.get(r.parent) : undefined;
         if (parent) resource.parent = parent;
@@ -269,4 +208,30 @@ export async function analyzeCapturedStack(
         else throw e;
     }
     return outcome;
+}
+
+/** AnalyzeStack over a hand-built graph: references by name, the provider's Check defaults filled in. */
+export function analyzeStack(policy: StackValidationPolicy, resources: StackResourceInput[], config: Record<string, unknown> = {}): Promise<Outcome> {
+    const urnByName = new Map(resources.map((r) => [r.name, urnOf(r.type, r.name)]));
+    const urns = (names: string[] | undefined) =>
+        (names ?? []).map((name) => {
+            const urn = urnByName.get(name);
+            if (!urn) throw new Error(`test graph: no resource named ${name}`);
+            return urn;
+        });
+    const entries = resources.map((r) => ({
+        type: r.type,
+        name: r.name,
+        urn: urnOf(r.type, r.name),
+        props: withProviderDefaults(r.type, r.props),
+        parent: r.parent ? urns([r.parent])[0] : undefined,
+        dependencies: urns(r.dependencies),
+        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([property, names]) => [property, urns(names)])),
+    }));
+    return runStackPolicy(policy, entries, config);
+}
+
+/** AnalyzeStack over resources captured from a program (`checker/capture.ts`): each one's state (outputs) and references. */
+export function analyzeCapturedStack(policy: StackValidationPolicy, captured: readonly CapturedResource[], config: Record<string, unknown> = {}): Promise<Outcome> {
+    return runStackPolicy(policy, captured.map((r) => ({ ...r, props: r.outputs ?? {} })), config);
 }
