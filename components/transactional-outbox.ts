@@ -8,7 +8,7 @@ import { StreamWorker, validateStreamWorkerArgs } from "./stream-worker";
 
 /** The relay function's settings; its code and handler ship with the component. */
 export interface OutboxRelayFunctionArgs {
-    /** A Node.js runtime. Default `nodejs22.x`. */
+    /** A Node.js runtime. Default `nodejs24.x`. */
     runtime?: string;
     /** MB, 128-10240. Default 1024. */
     memorySize?: number;

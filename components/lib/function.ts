@@ -9,7 +9,7 @@ export interface FunctionArgs {
     code: pulumi.Input<pulumi.asset.Archive>;
     /** Module and export of the handler. Default `index.handler`. */
     handler?: string;
-    /** Default `nodejs22.x`. */
+    /** Default `nodejs24.x`. */
     runtime?: string;
     /** MB, 128-10240. Default 1024 (the 128 MB platform default gets the smallest CPU share). */
     memorySize?: number;
@@ -34,7 +34,7 @@ export interface FunctionArgs {
 
 export const functionDefaults = {
     handler: "index.handler",
-    runtime: "nodejs22.x",
+    runtime: "nodejs24.x",
     memorySize: 1024,
     timeout: 30,
     reservedConcurrentExecutions: 10,
@@ -72,7 +72,7 @@ export function validateFunctionArgs(errors: ArgumentErrors, argument: string, a
     errors.oneOf(`${argument}.logRetentionInDays`, args.logRetentionInDays, logRetentionDays);
     errors.oneOf(`${argument}.logFormat`, args.logFormat, ["JSON", "Text"]);
     if (args.runtime !== undefined && (typeof args.runtime !== "string" || args.runtime === "")) {
-        errors.add(`${argument}.runtime`, "must be a Lambda runtime identifier such as nodejs22.x");
+        errors.add(`${argument}.runtime`, "must be a Lambda runtime identifier such as nodejs24.x");
     }
     if (args.handler !== undefined && (typeof args.handler !== "string" || args.handler === "")) {
         errors.add(`${argument}.handler`, "must be a non-empty `module.export` string");

@@ -42,7 +42,7 @@ function compliantFunction(name: string, options: FunctionOptions = {}) {
         }),
     });
     return new aws.lambda.Function(name, {
-        runtime: "nodejs22.x",
+        runtime: "nodejs24.x",
         handler: "index.handler",
         code,
         role: role.arn,

@@ -20,7 +20,7 @@ function program() {
     const report = new aws.lambda.Function("report", {
         code,
         handler: "index.handler",
-        runtime: "nodejs22.x",
+        runtime: "nodejs24.x",
         role: role.arn,
         memorySize: 512,
         timeout: 30,

@@ -102,7 +102,7 @@ describe("createFunction", () => {
         expect(fn.inputs.timeout).toBe(30);
         expect(fn.inputs.reservedConcurrentExecutions).toBe(10);
         expect(fn.inputs.tracingConfig).toEqual({ mode: "Active" });
-        expect(fn.inputs.runtime).toBe("nodejs22.x");
+        expect(fn.inputs.runtime).toBe("nodejs24.x");
         expect(fn.inputs.handler).toBe("index.handler");
         expect(fn.inputs.loggingConfig).toEqual({ logFormat: "JSON", logGroup: await valueOf(parts.logGroup.name) });
         const logs = registered.find((r) => r.type === "aws:cloudwatch/logGroup:LogGroup")!;

@@ -35,7 +35,7 @@ describe("QueueWorker", () => {
 
         const fn = one(registered, "aws:lambda/function:Function");
         expect(fn.name).toBe("orders-function");
-        expect(fn.inputs).toMatchObject({ memorySize: 1024, timeout: 30, reservedConcurrentExecutions: 10, tracingConfig: { mode: "Active" }, runtime: "nodejs22.x" });
+        expect(fn.inputs).toMatchObject({ memorySize: 1024, timeout: 30, reservedConcurrentExecutions: 10, tracingConfig: { mode: "Active" }, runtime: "nodejs24.x" });
 
         const mapping = one(registered, "aws:lambda/eventSourceMapping:EventSourceMapping").inputs;
         expect(mapping).toMatchObject({

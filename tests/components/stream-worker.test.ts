@@ -53,7 +53,7 @@ describe("StreamWorker", () => {
         expect(failureAlarm.inputs.alarmActions).toEqual(iteratorAge.inputs.alarmActions);
 
         const fn = one(registered, "aws:lambda/function:Function");
-        expect(fn.inputs).toMatchObject({ memorySize: 1024, timeout: 30, reservedConcurrentExecutions: 10, tracingConfig: { mode: "Active" }, runtime: "nodejs22.x" });
+        expect(fn.inputs).toMatchObject({ memorySize: 1024, timeout: 30, reservedConcurrentExecutions: 10, tracingConfig: { mode: "Active" }, runtime: "nodejs24.x" });
     });
 
     test("least privilege: the role reads this stream only and writes to its failure store only", async () => {

@@ -49,7 +49,7 @@ describe("TransactionalOutbox", () => {
 
         const fn = one(registered, FUNCTION);
         expect(fn.name).toBe("orders-relay-function");
-        expect(fn.inputs).toMatchObject({ handler: "index.handler", runtime: "nodejs22.x", memorySize: 1024, timeout: 30, reservedConcurrentExecutions: 10 });
+        expect(fn.inputs).toMatchObject({ handler: "index.handler", runtime: "nodejs24.x", memorySize: 1024, timeout: 30, reservedConcurrentExecutions: 10 });
         expect(fn.inputs.environment.variables).toEqual({ OUTBOX_EVENT_BUS_NAME: bus.state.arn, OUTBOX_EVENT_SOURCE: "outbox", OUTBOX_MAX_ATTEMPTS: "4" });
         expect(await shippedCode(fn)).toContain("batchItemFailures");
         expect(transactionalOutboxDefaults.hashKey).toBe("id");
