@@ -34,10 +34,8 @@ const needsPulumiCli = (line: string) => line.startsWith("pulumi ");
 
 async function exitCodeOf(line: string): Promise<number> {
     const [command, ...rest] = line.replace(/\s*>\s*\S+$/, "").split(/\s+/);
-    const [file, args] =
-        command === "npx" && rest[0] === "serverless-guardrails"
-            ? [process.execPath, [path.join(root, "bin", "serverless-guardrails.js"), ...rest.slice(1)]]
-            : [command, rest];
+    // As written, with npx kept from reaching the registry: it must find this package's own bin.
+    const [file, args] = command === "npx" ? ["npx", ["--no-install", ...rest]] : [command, rest];
     try {
         await run(file, args, { cwd: root, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
         return 0;
