@@ -4,7 +4,7 @@ import * as aws from "@pulumi/aws";
 import { CaptureError, UNKNOWN_SENTINEL, capture } from "../../checker/capture";
 import type { CapturedResource } from "../../checker/types";
 
-const fixtures = path.join(__dirname, "capture-fixtures");
+const fixtures = path.join(__dirname, "..", "fixtures", "programs");
 
 class Worker extends pulumi.ComponentResource {
     readonly queue: aws.sqs.Queue;
@@ -183,8 +183,8 @@ describe("capture", () => {
     });
 
     test("malformed: a folder without Pulumi.yaml, a missing folder, a throwing program", async () => {
-        await expect(capture(fixtures)).rejects.toThrow(/has no Pulumi\.yaml/);
+        await expect(capture(path.join(fixtures, "no-pulumi-yaml"))).rejects.toThrow(/has no Pulumi\.yaml/);
         await expect(capture(path.join(fixtures, "nowhere"))).rejects.toThrow(/does not exist/);
-        await expect(capture(path.join(fixtures, "throwing-program"))).rejects.toThrow(/throwing-program: threw the table name is missing \(at .*throwing-program\/index\.ts:4:7\)/);
+        await expect(capture(path.join(fixtures, "throwing-aws-program"))).rejects.toThrow(/throwing-aws-program: threw the table name is missing \(at .*throwing-aws-program\/index\.ts:4:7\)/);
     });
 });
