@@ -3,6 +3,7 @@
  * `PulumiPlugin.yaml` (runtime nodejs) package infers a schema from the TypeScript classes. This runs that same
  * provider on the package root and checks that every exported component is in the schema with its inputs.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
@@ -30,6 +31,11 @@ beforeAll(async () => {
 }, 240_000);
 
 describe("component provider schema", () => {
+    test("the package root is a source-based component package: PulumiPlugin.yaml with runtime nodejs", () => {
+        const manifest = fs.readFileSync(path.join(ROOT, "PulumiPlugin.yaml"), "utf8");
+        expect(manifest).toMatch(/^runtime:\s*nodejs\s*$/m);
+    });
+
     test("the package root exports every component", () => {
         expect(componentNames).toEqual(
             expect.arrayContaining([
