@@ -3,28 +3,12 @@ import * as aws from "@pulumi/aws";
 import { ArgumentErrors } from "./lib/argument-errors";
 import { arnService, plainString } from "./lib/arns";
 import { withDefaults } from "./lib/defaults";
+import type { FunctionSettings } from "./lib/function";
 import { handlerArchive } from "./lib/handler-code";
 import { StreamWorker, validateStreamWorkerArgs } from "./stream-worker";
 
 /** The relay function's settings; its code and handler ship with the component. */
-export interface OutboxRelayFunctionArgs {
-    /** A Node.js runtime. Default `nodejs24.x`. */
-    runtime?: string;
-    /** MB, 128-10240. Default 1024. */
-    memorySize?: number;
-    /** Seconds, 1-900. Default 30. */
-    timeout?: number;
-    /** Default 10. */
-    reservedConcurrentExecutions?: number;
-    /** Default `Active`. */
-    tracingMode?: string;
-    /** Default 30. */
-    logRetentionInDays?: number;
-    /** `JSON` or `Text`. Default `JSON`. */
-    logFormat?: string;
-    /** e.g. `["arm64"]`. */
-    architectures?: string[];
-}
+export interface OutboxRelayFunctionArgs extends FunctionSettings {}
 
 /** How the relay reads the outbox stream; see StreamWorker for each setting's default. */
 export interface OutboxRelayArgs {

@@ -3,12 +3,8 @@ import * as aws from "@pulumi/aws";
 import type { ArgumentErrors } from "./argument-errors";
 import { assumeRolePolicy, policyDocument, type PolicyStatementArgs } from "./iam";
 
-/** The Lambda function a component builds. Every field but `code` has a default that passes the policy pack. */
-export interface FunctionArgs {
-    /** The deployment package: an archive holding the handler module (e.g. `new pulumi.asset.FileArchive("./app")`). */
-    code: pulumi.Input<pulumi.asset.Archive>;
-    /** Module and export of the handler. Default `index.handler`. */
-    handler?: string;
+/** The settings of a function whose code the component ships itself; each default passes the policy pack. */
+export interface FunctionSettings {
     /** Default `nodejs24.x`. */
     runtime?: string;
     /** MB, 128-10240. Default 1024 (the 128 MB platform default gets the smallest CPU share). */
@@ -25,6 +21,14 @@ export interface FunctionArgs {
     logFormat?: string;
     /** e.g. `["arm64"]`. Default: the platform's (x86_64). */
     architectures?: string[];
+}
+
+/** The Lambda function a component builds. Every field but `code` has a default that passes the policy pack. */
+export interface FunctionArgs extends FunctionSettings {
+    /** The deployment package: an archive holding the handler module (e.g. `new pulumi.asset.FileArchive("./app")`). */
+    code: pulumi.Input<pulumi.asset.Archive>;
+    /** Module and export of the handler. Default `index.handler`. */
+    handler?: string;
     environment?: { [key: string]: pulumi.Input<string> };
     layers?: pulumi.Input<string>[];
     description?: string;
