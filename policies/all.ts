@@ -8,14 +8,14 @@ import { lambdaFunctionUrlAuth } from "./lambda/function-url-auth";
 import { lambdaPermissionSourceScoped } from "./lambda/permission-source-scoped";
 import { lambdaRuntimeSupported } from "./lambda/runtime-supported";
 import { lambdaTracing } from "./lambda/tracing";
-import { asyncInvokeFailureDestination } from "./failure-destinations/async-invoke-failure-destination";
+import { asyncInvokeFailureDestination } from "./failure-handling/async-invoke-failure-destination";
 import { streamFailureDestination } from "./event-sources/stream-failure-destination";
 import { streamBoundedRetries } from "./event-sources/stream-bounded-retries";
 import { batchItemFailures } from "./event-sources/batch-item-failures";
 import { sqsEventSourceMaxConcurrency } from "./event-sources/sqs-event-source-max-concurrency";
-import { snsSubscriptionDlq } from "./failure-destinations/sns-subscription-dlq";
-import { eventbridgeTargetDlq } from "./failure-destinations/eventbridge-target-dlq";
-import { apiAccessLogging } from "./api/access-logging";
+import { snsSubscriptionDlq } from "./failure-handling/sns-subscription-dlq";
+import { eventbridgeTargetDlq } from "./failure-handling/eventbridge-target-dlq";
+import { apiAccessLogging } from "./api-protection/access-logging";
 // imports: stack policies
 import { sqsQueueDlq } from "./failure-handling/sqs-queue-dlq";
 import { dlqAlarm } from "./failure-handling/dlq-alarm";

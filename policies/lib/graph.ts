@@ -1,5 +1,5 @@
 import type { PolicyResource, StackValidationArgs } from "@pulumi/policy";
-import { asString, isUnknown, unwrap } from "./props";
+import { UNKNOWN, asString, isUnknown, peek, unwrap } from "./props";
 
 /**
  * The stack as a graph, built once per AnalyzeStack and shared by every stack policy.
@@ -21,6 +21,19 @@ export interface Node {
     parent?: Node;
     resource: PolicyResource;
 }
+
+/**
+ * How a resource stands on one property in AnalyzeStack:
+ * - "unset": absent, null or "", or unknown with no `propertyDependencies` entry for its top-level
+ *   property. At a first preview the provider's planned state marks every attribute it computes
+ *   unknown, Optional+Computed ones the program did not set included (SQS `redrivePolicy`, Lambda
+ *   `tracingConfig`): an unknown that no resource produced is a value the program did not set.
+ * - "unknown": set from another resource's output that is not known yet.
+ * - "known": set to a known value.
+ * Source: pulumi/pulumi pkg/resource/deploy/step_generator.go (AnalyzeStack gets the planned state)
+ * and pulumi-terraform-bridge (planned state of a create).
+ */
+export type Presence = "unset" | "unknown" | "known";
 
 /** `from.props[property]` refers to `to`. */
 export interface Edge {
@@ -129,6 +142,21 @@ export class ResourceGraph {
     /** Edges into `node`. */
     edgesTo(node: Node): readonly Edge[] {
         return this.incoming.get(node) ?? [];
+    }
+
+    /** Whether `node` sets `path` ("redrivePolicy", "deadLetterConfig.targetArn"): see Presence. */
+    presence(node: Node, path: string): Presence {
+        const value = peek(node.raw, path);
+        if (value === UNKNOWN) {
+            const property = path.split(".")[0];
+            return (node.resource.propertyDependencies?.[property]?.length ?? 0) > 0 ? "unknown" : "unset";
+        }
+        return value === undefined || value === null || value === "" ? "unset" : "known";
+    }
+
+    /** True when the program set `path` on `node`, known or not (presence other than "unset"). */
+    isSet(node: Node, path: string): boolean {
+        return this.presence(node, path) !== "unset";
     }
 
     /** The resource a known literal (ARN, name, id, URL) identifies, if it is in the stack. */

@@ -30,7 +30,7 @@ export const eventbridgeTargetDlq = resourcePolicy({
         "without a dead-letter queue it is lost and nobody knows it happened.",
     enforcementLevel: "mandatory",
     severity: "high",
-    tags: ["eventbridge", "failure-destinations", "reliability"],
+    tags: ["eventbridge", "failure-handling", "reliability"],
     remediationSteps:
         "Set the dead-letter queue: `deadLetterConfig: { arn: dlq.arn }` on an EventTarget, `target.deadLetterConfig` on a " +
         "Schedule, `sourceParameters.kinesisStreamParameters.deadLetterConfig` (or `dynamodbStreamParameters`) on a Pipe; " +

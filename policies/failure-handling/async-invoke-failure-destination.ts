@@ -11,7 +11,7 @@ export const asyncInvokeFailureDestination = resourcePolicy({
         "without an on-failure destination it is lost with no record of what it was.",
     enforcementLevel: "mandatory",
     severity: "high",
-    tags: ["lambda", "failure-destinations", "reliability"],
+    tags: ["lambda", "failure-handling", "reliability"],
     remediationSteps:
         "Set `destinationConfig: { onFailure: { destination: queue.arn } }` on the FunctionEventInvokeConfig, pointing " +
         "at a standard (not FIFO) SQS queue or SNS topic, an EventBridge bus or a function, and alarm on it.",

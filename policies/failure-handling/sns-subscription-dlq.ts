@@ -10,7 +10,7 @@ export const snsSubscriptionDlq = resourcePolicy({
         "down) it retries and then drops the message: without a redrive policy the message is gone.",
     enforcementLevel: "mandatory",
     severity: "high",
-    tags: ["sns", "failure-destinations", "reliability"],
+    tags: ["sns", "failure-handling", "reliability"],
     remediationSteps:
         "Set `redrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn })` on the subscription (with `pulumi.jsonStringify` " +
         "for an output), allow SNS to send to that queue, and alarm on it.",

@@ -1,4 +1,4 @@
-import { snsSubscriptionDlq } from "../../../policies/failure-destinations/sns-subscription-dlq";
+import { snsSubscriptionDlq } from "../../../policies/failure-handling/sns-subscription-dlq";
 import { T } from "../../../policies/lib/types";
 import { UNKNOWN, analyze } from "../../helpers/policy-harness";
 

@@ -1,4 +1,4 @@
-import { apiAccessLogging } from "../../../policies/api/access-logging";
+import { apiAccessLogging } from "../../../policies/api-protection/access-logging";
 import { T } from "../../../policies/lib/types";
 import { UNKNOWN, analyze } from "../../helpers/policy-harness";
 

@@ -1,4 +1,4 @@
-import { eventbridgeTargetDlq } from "../../../policies/failure-destinations/eventbridge-target-dlq";
+import { eventbridgeTargetDlq } from "../../../policies/failure-handling/eventbridge-target-dlq";
 import { T } from "../../../policies/lib/types";
 import { UNKNOWN, analyze } from "../../helpers/policy-harness";
 

@@ -1,4 +1,4 @@
-import { asyncInvokeFailureDestination } from "../../../policies/failure-destinations/async-invoke-failure-destination";
+import { asyncInvokeFailureDestination } from "../../../policies/failure-handling/async-invoke-failure-destination";
 import { T } from "../../../policies/lib/types";
 import { UNKNOWN, analyze } from "../../helpers/policy-harness";
 
