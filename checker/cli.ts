@@ -26,8 +26,15 @@ with no cloud account and no Pulumi CLI, and checks its resources against policy
 Options:
   --policy-pack <dir>          a policy pack folder; repeat for several (default: the serverless-guardrails pack)
   --policy-pack-config <file>  policy config in the --policy-pack-config format; give one per pack, in order
-  --json                       print the report as JSON (schema in the README) instead of text
-  --no-preview                 run as an update: computed outputs get plausible values instead of unknowns
+  --mode <mode>                preview: exactly what \`pulumi preview\` reports at a first preview;
+                               update: run as an update (computed outputs get plausible values);
+                               both (default): the preview's verdicts, then, where the preview could not
+                               judge, the verdicts on the values an update would have
+  --format <format>            text (default), json, sarif (SARIF 2.1.0 for code scanning),
+                               github (workflow commands: annotations on the pull request), junit
+  --json                       the same as --format json
+  --output <file>              write the report to a file instead of stdout
+  --no-preview                 the same as --mode update
   --help                       show this help
 
 Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 the program, a pack or the config
@@ -36,50 +43,65 @@ could not be evaluated.
 Environment: SERVERLESS_GUARDRAILS_TIMEOUT_MS limits a pack's start-up and each call to it (default 60000).
 `;
 
+export const MODES = ["preview", "update", "both"] as const;
+export type Mode = (typeof MODES)[number];
+export const FORMATS = ["text", "json", "sarif", "github", "junit"] as const;
+export type Format = (typeof FORMATS)[number];
+
 export interface CliOptions {
     programDir: string;
     packs: string[];
     configs: string[];
-    json: boolean;
-    preview: boolean;
+    mode: Mode;
+    format: Format;
+    /** Write the report here instead of stdout. */
+    output?: string;
     help: boolean;
 }
 
 export class UsageError extends Error {}
 
+function oneOf<T extends string>(flag: string, allowed: readonly T[], value: string): T {
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    throw new UsageError(`${flag} must be one of ${allowed.join(", ")}, got ${JSON.stringify(value)}`);
+}
+
+/** Each flag: whether it takes a value, and what it sets. Add a flag here (and to USAGE). */
+const FLAGS: Record<string, { value: boolean; apply: (options: CliOptions, value: string, flag: string) => void }> = {
+    "--help": { value: false, apply: (o) => (o.help = true) },
+    "-h": { value: false, apply: (o) => (o.help = true) },
+    "--policy-pack": { value: true, apply: (o, v) => o.packs.push(v) },
+    "--policy-pack-config": { value: true, apply: (o, v) => o.configs.push(v) },
+    "--mode": { value: true, apply: (o, v, f) => (o.mode = oneOf(f, MODES, v)) },
+    "--no-preview": { value: false, apply: (o) => (o.mode = "update") },
+    "--format": { value: true, apply: (o, v, f) => (o.format = oneOf(f, FORMATS, v)) },
+    "--json": { value: false, apply: (o) => (o.format = "json") },
+    "--output": { value: true, apply: (o, v) => (o.output = v) },
+};
+
 export function parseArgs(argv: string[]): CliOptions {
-    const options: CliOptions = { programDir: ".", packs: [], configs: [], json: false, preview: true, help: false };
+    const options: CliOptions = { programDir: ".", packs: [], configs: [], mode: "both", format: "text", help: false };
     const positional: string[] = [];
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-        const value = () => {
-            if (inline !== undefined) return inline;
-            const next = argv[++i];
-            if (next === undefined || next.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-            return next;
-        };
-        switch (flag) {
-            case "--help":
-            case "-h":
-                options.help = true;
-                break;
-            case "--json":
-                options.json = true;
-                break;
-            case "--no-preview":
-                options.preview = false;
-                break;
-            case "--policy-pack":
-                options.packs.push(value());
-                break;
-            case "--policy-pack-config":
-                options.configs.push(value());
-                break;
-            default:
-                if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg}`);
-                positional.push(arg);
+        const spec = FLAGS[flag];
+        if (!spec) {
+            if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg}`);
+            positional.push(arg);
+            continue;
         }
+        if (!spec.value) {
+            if (inline !== undefined) throw new UsageError(`${flag} takes no value`);
+            spec.apply(options, "", flag);
+            continue;
+        }
+        let value = inline;
+        if (value === undefined) {
+            value = argv[++i];
+            if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+        }
+        spec.apply(options, value, flag);
     }
     if (options.help) return options;
     if (positional[0] !== "check") {
@@ -147,11 +169,12 @@ export async function run(argv: string[], log: (line: string) => void = (l) => p
         if (!fs.existsSync(path.join(programDir, "Pulumi.yaml"))) {
             throw new ProgramError(`${programDir} is not a Pulumi program: Pulumi.yaml not found`);
         }
-        log(`serverless-guardrails: running ${programDir} on mocks (${options.preview ? "preview" : "update"})`);
+        const preview = options.mode !== "update";
+        log(`serverless-guardrails: running ${programDir} on mocks (${preview ? "preview" : "update"})`);
         let resources: CapturedResource[];
         try {
             resources = await capture(programDir, {
-                preview: options.preview,
+                preview,
                 onResource: (_, count) => {
                     if (count % PROGRESS_EVERY === 0) log(`serverless-guardrails: ${count} resources registered so far`);
                 },
@@ -162,7 +185,7 @@ export async function run(argv: string[], log: (line: string) => void = (l) => p
         }
         log(`serverless-guardrails: ${resources.length} resources registered; checking them`);
         const result = await analyzeResources(resources, { packs, ...timeLimits(), onProgress: (m) => log(`serverless-guardrails: ${m}`) });
-        const stdout = options.json ? JSON.stringify(jsonReport(result), null, 2) + "\n" : textReport(result);
+        const stdout = options.format === "json" ? JSON.stringify(jsonReport(result), null, 2) + "\n" : textReport(result);
         return { exitCode: hasMandatoryViolation(result) ? EXIT_VIOLATIONS : EXIT_OK, stdout };
     } catch (e) {
         const kind = e instanceof ConfigError || e instanceof PackError || e instanceof ProgramError || e instanceof UsageError;

@@ -35,11 +35,12 @@ describe("cli arguments", () => {
             programDir: "app",
             packs: ["a", "b"],
             configs: ["c.json"],
-            json: true,
-            preview: false,
+            mode: "update",
+            format: "json",
             help: false,
         });
-        expect(parseArgs(["check"]).programDir).toBe(".");
+        expect(parseArgs(["check"])).toMatchObject({ programDir: ".", mode: "both", format: "text" });
+        expect(parseArgs(["check", "--mode", "preview", "--format=sarif", "--output", "r.sarif"])).toMatchObject({ mode: "preview", format: "sarif", output: "r.sarif" });
     });
 
     it("rejects unknown commands, unknown flags and missing values", () => {
@@ -47,6 +48,9 @@ describe("cli arguments", () => {
         expect(() => parseArgs(["verify"])).toThrow(/unknown command verify/);
         expect(() => parseArgs(["check", "--fast"])).toThrow(/unknown option --fast/);
         expect(() => parseArgs(["check", "--policy-pack"])).toThrow(/--policy-pack needs a value/);
+        expect(() => parseArgs(["check", "--mode", "later"])).toThrow(/--mode must be one of preview, update, both, got "later"/);
+        expect(() => parseArgs(["check", "--format", "xml"])).toThrow(/--format must be one of text, json, sarif, github, junit/);
+        expect(() => parseArgs(["check", "--json=yes"])).toThrow(/--json takes no value/);
     });
 
     it("prints help and exits 0", async () => {
