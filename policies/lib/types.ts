@@ -20,6 +20,7 @@ export const T = {
     metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
     logSubscriptionFilter: "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
+    sfnStateMachine: "aws:sfn/stateMachine:StateMachine",
     s3Bucket: "aws:s3/bucket:Bucket",
     s3BucketV2: "aws:s3/bucketV2:BucketV2",
     s3BucketNotification: "aws:s3/bucketNotification:BucketNotification",

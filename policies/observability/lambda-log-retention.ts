@@ -1,41 +1,8 @@
 import { graphOf, type Node, type ResourceGraph } from "../lib/graph";
-import { findingOn, judgeEach, memo } from "../lib/graph/index";
+import { LAMBDA_LOG_PREFIX as PREFIX, findingOn, functionLogGroup, judgeEach } from "../lib/graph/index";
 import { stackPolicy } from "../lib/policy";
-import { UNKNOWN, asNumber, asString, isSet, known, peek } from "../lib/props";
+import { UNKNOWN, asNumber, isSet, known, peek } from "../lib/props";
 import { T } from "../lib/types";
-
-const PREFIX = "/aws/lambda/";
-
-/** Log groups of the stack by their known name. */
-const groupsByName = memo((graph: ResourceGraph) => {
-    const byName = new Map<string, Node>();
-    for (const group of graph.ofType(T.logGroup)) {
-        const name = asString(peek(group.raw, "name"));
-        if (name && !byName.has(name)) byName.set(name, group);
-    }
-    return byName;
-});
-
-/**
- * The function's log group: the one its `loggingConfig.logGroup` names, else `/aws/lambda/<name>`
- * (a group whose `name` came from the function, or whose known name matches its known name).
- * `external` when the function names a group that is not in the stack.
- */
-function logGroupOf(graph: ResourceGraph, fn: Node): { group?: Node; external?: string } {
-    if (isSet(fn.raw, "loggingConfig.logGroup")) {
-        const group = graph.targets(fn, "loggingConfig", T.logGroup)[0];
-        if (group) return { group };
-        const name = asString(peek(fn.raw, "loggingConfig.logGroup"));
-        const byName = name ? groupsByName(graph).get(name) : undefined;
-        if (byName) return { group: byName };
-        if (name) return { external: name };
-    }
-    const fromFunction = graph.referrers(fn, "name", T.logGroup)[0];
-    if (fromFunction) return { group: fromFunction };
-    const fnName = asString(peek(fn.raw, "name"));
-    const byName = fnName ? groupsByName(graph).get(`${PREFIX}${fnName}`) : undefined;
-    return byName ? { group: byName } : {};
-}
 
 export const lambdaLogRetention = stackPolicy<{}, ResourceGraph>(
     {
@@ -53,7 +20,7 @@ export const lambdaLogRetention = stackPolicy<{}, ResourceGraph>(
         check(graph) {
             const judgedGroups = new Set<Node>();
             return judgeEach(graph.ofType(T.lambdaFunction), (fn) => {
-                const { group, external } = logGroupOf(graph, fn);
+                const { group, external } = functionLogGroup(graph, fn);
                 if (external || (group && judgedGroups.has(group))) return undefined;
                 if (!group) {
                     return findingOn(

@@ -5,3 +5,4 @@ export * from "./queues";
 export * from "./failure-stores";
 export * from "./alarms";
 export * from "./async-invokers";
+export * from "./log-groups";
