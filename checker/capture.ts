@@ -7,7 +7,8 @@
  * programs), so captures can run one after another, or side by side, in one process.
  */
 import * as path from "path";
-import { CapturedResource } from "./types";
+import { fileURLToPath } from "url";
+import { CapturedResource, SourcePosition } from "./types";
 import { MockEnvironment, UNKNOWN_SENTINEL, dataSourceAnswer, defaultEnvironment, resourceState } from "./mocks";
 import { ProgramFolder, programFolder, pulumiRootFor, runEntry } from "./load-program";
 import { withProviderDefaults } from "./provider-defaults";
@@ -85,6 +86,34 @@ function providerUrn(ref: string): string | undefined {
     if (!ref) return undefined;
     const parts = ref.split("::");
     return parts.length > 1 ? parts.slice(0, -1).join("::") : ref;
+}
+
+function positionOf(pos: any): SourcePosition | undefined {
+    const uri: string = pos?.getUri?.() ?? "";
+    const line: number = pos?.getLine?.() ?? 0;
+    if (!uri || line <= 0) return undefined;
+    let file = uri;
+    try {
+        if (uri.startsWith("file:")) file = fileURLToPath(uri);
+    } catch {
+        return undefined;
+    }
+    return { file, line, column: pos.getColumn?.() || 1 };
+}
+
+const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
+const isLibrary = (p: SourcePosition) => p.file.includes(NODE_MODULES) || p.file.startsWith(__dirname + path.sep);
+
+/** The registration's place in the program's own code (see SourcePosition in types.ts). */
+function sourcePositionOf(req: any): SourcePosition | undefined {
+    const sent = positionOf(req.getSourceposition?.());
+    if (sent && !isLibrary(sent)) return sent;
+    const frames: any[] = req.getStacktrace?.()?.getFramesList?.() ?? [];
+    for (const frame of frames) {
+        const position = positionOf(frame?.getPc?.());
+        if (position && !isLibrary(position)) return position;
+    }
+    return sent;
 }
 
 function propertyDependenciesOf(req: any): Record<string, string[]> {
@@ -244,6 +273,8 @@ async function run(pulumi: PulumiRuntime, init: ProgramCallback, label: string, 
         };
         if (resource.parent === undefined) delete resource.parent;
         if (resource.provider === undefined) delete resource.provider;
+        const sourcePosition = sourcePositionOf(req);
+        if (sourcePosition) resource.sourcePosition = sourcePosition;
         resources.push(resource);
         byUrn.set(urn, resource);
         s.onResource?.(resource, resources.length);

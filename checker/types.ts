@@ -18,6 +18,20 @@ export interface CapturedResource {
     inputs: Record<string, unknown>;
     /** State after the step: inputs plus outputs (computed outputs unknown in preview). AnalyzeStack sees these. */
     outputs: Record<string, unknown>;
+    /** Where the program registered it (see SourcePosition); absent when no stack frame had a position. */
+    sourcePosition?: SourcePosition;
+}
+
+/**
+ * A place in the program's code: absolute file, 1-based line and column. The Node SDK sends one with every
+ * registration (`sourcePosition`, @pulumi/pulumi resource.js: the first frame after the resource class
+ * constructors); the capture keeps it, or, when that frame is inside node_modules (a subclass of a resource
+ * class, a library helper), the first frame of the same registration's stack trace outside node_modules.
+ */
+export interface SourcePosition {
+    file: string;
+    line: number;
+    column: number;
 }
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
