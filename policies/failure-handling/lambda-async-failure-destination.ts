@@ -1,5 +1,6 @@
 import { graphOf, type ResourceGraph } from "../lib/graph";
 import { asyncInvokersOf, describeNode, findingOn, judgeEach, keepsAsyncFailures } from "../lib/graph/index";
+import { DURABLE } from "../lib/lambda-kinds";
 import { stackPolicy } from "../lib/policy";
 import { T } from "../lib/types";
 
@@ -17,7 +18,9 @@ export const lambdaAsyncFailureDestination = stackPolicy<{}, ResourceGraph>(
             "Add an `aws.lambda.FunctionEventInvokeConfig` for the function with `destinationConfig.onFailure.destination` " +
             "set to an SQS queue (alarmed), or set `deadLetterConfig.targetArn` on the function.",
         check(graph) {
-            return judgeEach(graph.ofType(T.lambdaFunction), (fn) => {
+            // A failed durable execution is not retried and AWS documents a DLQ for it: durable-failure-path judges those.
+            const functions = graph.ofType(T.lambdaFunction).filter((fn) => !graph.isSet(fn, DURABLE));
+            return judgeEach(functions, (fn) => {
                 const invokers = asyncInvokersOf(graph, fn);
                 if (invokers.length === 0 || keepsAsyncFailures(graph, fn)) return undefined;
                 const by = invokers.map(({ invoker }) => describeNode(invoker)).join(", ");

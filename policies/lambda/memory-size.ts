@@ -1,5 +1,6 @@
 import { resourcePolicy } from "../lib/policy";
 import { UNKNOWN, asNumber, isSet, known, peek } from "../lib/props";
+import { isManagedInstances } from "../lib/lambda-kinds";
 import { T } from "../lib/types";
 
 interface Config {
@@ -31,6 +32,8 @@ export const lambdaMemorySize = resourcePolicy<Config>({
     },
     resourceTypes: [T.lambdaFunction],
     check({ raw }, config) {
+        // Managed Instances need at least 2048 MB and allow more than 10240: managed-instances-function-settings judges them.
+        if (isManagedInstances(raw)) return undefined;
         if (!isSet(raw, "memorySize")) {
             return config.allowPlatformDefault ? undefined : "`memorySize` is not set, so the function runs with the 128 MB platform default: set `memorySize` explicitly.";
         }
@@ -45,6 +48,7 @@ export const lambdaMemorySize = resourcePolicy<Config>({
         return undefined;
     },
     remediate({ props, raw }, config) {
+        if (isManagedInstances(raw)) return undefined;
         const value = peek(raw, "memorySize");
         if (value === UNKNOWN) return undefined;
         const memory = asNumber(value);

@@ -1,5 +1,6 @@
 import { resourcePolicy } from "../lib/policy";
 import { asNumber, isSet, known } from "../lib/props";
+import { isManagedInstances } from "../lib/lambda-kinds";
 import { T } from "../lib/types";
 
 interface Config {
@@ -25,6 +26,8 @@ export const lambdaReservedConcurrency = resourcePolicy<Config>({
     },
     resourceTypes: [T.lambdaFunction],
     check({ raw }, config) {
+        // A Managed Instances function draws on its capacity provider, not on the account pool: managed-instances-bounded-scale bounds it.
+        if (isManagedInstances(raw)) return undefined;
         if (!isSet(raw, "reservedConcurrentExecutions")) {
             return "`reservedConcurrentExecutions` is not set, so the function can use the whole account's concurrency: set it to the function's fair share.";
         }

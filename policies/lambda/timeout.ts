@@ -1,9 +1,11 @@
 import { resourcePolicy } from "../lib/policy";
 import { asNumber, isSet, known } from "../lib/props";
+import { isManagedInstances } from "../lib/lambda-kinds";
 import { T } from "../lib/types";
 
 interface Config {
     maximumSeconds: number;
+    managedInstancesMaximumSeconds: number;
     allowPlatformDefault: boolean;
 }
 
@@ -23,6 +25,8 @@ export const lambdaTimeout = resourcePolicy<Config>({
         "and no higher than what its callers wait for.",
     config: {
         maximumSeconds: { type: "integer", minimum: 1, maximum: 900, default: 900, description: "largest timeout allowed, in seconds" },
+        // AWS: up to 90 minutes for Managed Instances functions invoked asynchronously or through most event source mappings.
+        managedInstancesMaximumSeconds: { type: "integer", minimum: 1, maximum: 5400, default: 5400, description: "largest timeout allowed for a Lambda Managed Instances function, in seconds" },
         allowPlatformDefault: { type: "boolean", default: false, description: "accept an unset timeout (3 seconds)" },
     },
     resourceTypes: [T.lambdaFunction],
@@ -35,8 +39,9 @@ export const lambdaTimeout = resourcePolicy<Config>({
         if (timeout === PLATFORM_DEFAULT_SECONDS && !config.allowPlatformDefault) {
             return "`timeout` is 3 seconds, the platform default: set it to the function's measured worst case plus a margin.";
         }
-        if (timeout > config.maximumSeconds) {
-            return `\`timeout\` is ${timeout} seconds, above the allowed maximum of ${config.maximumSeconds}: lower it to at most ${config.maximumSeconds}.`;
+        const maximum = isManagedInstances(raw) ? config.managedInstancesMaximumSeconds : config.maximumSeconds;
+        if (timeout > maximum) {
+            return `\`timeout\` is ${timeout} seconds, above the allowed maximum of ${maximum}: lower it to at most ${maximum}.`;
         }
         return undefined;
     },

@@ -2,6 +2,7 @@ import { graphOf, type Node, type ResourceGraph } from "../lib/graph";
 import { describeNode, findingOn, judgeEach, mappingsInto } from "../lib/graph/index";
 import type { StackFinding } from "../lib/policy";
 import { stackPolicy } from "../lib/policy";
+import { MANAGED_INSTANCES } from "../lib/lambda-kinds";
 import { asNumber, known } from "../lib/props";
 import { T } from "../lib/types";
 
@@ -24,7 +25,10 @@ function reservationOf(fn: Node): number | undefined {
 function* judge(graph: ResourceGraph, config: Config): Generator<StackFinding> {
     const reserved: { fn: Node; amount: number }[] = [];
     let unknown: unknown;
-    const perFunction = judgeEach(graph.ofType(T.lambdaFunction), (fn) => {
+    // Managed Instances functions run on their capacity provider, under quotas separate from the account's Lambda
+    // concurrency (AWS: Lambda Managed Instances quotas); managed-instances-vcpu-quota sums those.
+    const onDemand = graph.ofType(T.lambdaFunction).filter((fn) => !graph.isSet(fn, MANAGED_INSTANCES));
+    const perFunction = judgeEach(onDemand, (fn) => {
         const amount = reservationOf(fn);
         if (amount === undefined) return undefined;
         reserved.push({ fn, amount });

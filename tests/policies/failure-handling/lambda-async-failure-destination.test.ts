@@ -91,4 +91,11 @@ describe("lambda-async-failure-destination", () => {
         expect(outcome.violations).toEqual([]);
         expect(outcome.notApplicable).toMatch(/idempotent replays/);
     });
+
+    test("compliant: a durable function is left to durable-failure-path (its failed executions are not retried)", async () => {
+        const graph = [...base().filter((r) => r.name !== "handler"), resource(T.lambdaFunction, "handler", { durableConfig: { executionTimeout: 3600, retentionPeriod: 14 } })];
+        const { known, preview } = await nowAndAtFirstPreview(policy, [...graph, invokers["EventBridge target"](graph)]);
+        expect(known.violations).toEqual([]);
+        expect(preview.violations).toEqual([]);
+    });
 });

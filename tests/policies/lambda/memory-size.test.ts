@@ -55,4 +55,12 @@ describe("lambda-memory-size", () => {
         expect(await remediate(lambdaMemorySize, { type: T.lambdaFunction, props: { memorySize: 512 } })).toBeUndefined();
         expect(await remediate(lambdaMemorySize, { type: T.lambdaFunction, props: { memorySize: UNKNOWN } })).toBeUndefined();
     });
+
+    test("compliant: a Managed Instances function is judged by managed-instances-function-settings, not here", async () => {
+        const managed = { capacityProviderConfig: { lambdaManagedInstancesCapacityProviderConfig: { capacityProviderArn: "arn:aws:lambda:us-east-1:123456789012:capacity-provider:fleet" } } };
+        expect((await fn({ ...managed, memorySize: 32768 })).violations).toEqual([]);
+        expect((await fn({ ...managed }, { maximumMb: 1024 })).violations).toEqual([]);
+        // 1024 MB would be below the 2048 MB AWS requires on Managed Instances: no remediation for them.
+        expect(await remediate(lambdaMemorySize, { type: T.lambdaFunction, props: managed })).toBeUndefined();
+    });
 });

@@ -49,4 +49,10 @@ describe("lambda-reserved-concurrency", () => {
         expect(outcome.violations).toEqual([]);
         expect(outcome.notApplicable).toBe("waived: account has one function");
     });
+
+    test("compliant: a Managed Instances function draws on its capacity provider, not on reserved concurrency", async () => {
+        expect((await fn({ capacityProviderConfig: { lambdaManagedInstancesCapacityProviderConfig: { capacityProviderArn: "arn:aws:lambda:us-east-1:123456789012:capacity-provider:fleet" } } })).violations).toEqual([]);
+        // A durable function runs on the default compute: the rule still holds.
+        expect((await fn({ durableConfig: { executionTimeout: 3600 } })).violations).toHaveLength(1);
+    });
 });

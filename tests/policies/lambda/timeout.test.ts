@@ -50,4 +50,16 @@ describe("lambda-timeout", () => {
         expect(outcome.violations).toEqual([]);
         expect(outcome.notApplicable).toBe("waived: health check, 3 s is enough");
     });
+
+    test("compliant: a Managed Instances function may run up to managedInstancesMaximumSeconds (AWS: 90 minutes)", async () => {
+        const managed = { capacityProviderConfig: { lambdaManagedInstancesCapacityProviderConfig: { capacityProviderArn: "arn:aws:lambda:us-east-1:123456789012:capacity-provider:fleet" } } };
+        expect((await fn({ ...managed, timeout: 3600 })).violations).toEqual([]);
+        expect((await fn({ ...managed, timeout: 5400 })).violations).toEqual([]);
+        expect((await fn({ timeout: 3600 })).violations[0]).toMatch(/above the allowed maximum of 900/);
+        expect((await fn({ ...managed, timeout: 3600 }, { managedInstancesMaximumSeconds: 1800 })).violations[0]).toMatch(/above the allowed maximum of 1800/);
+    });
+
+    test("violating: a durable function keeps the per-invocation rule (the execution has its own timeout)", async () => {
+        expect((await fn({ durableConfig: { executionTimeout: 86400 } })).violations[0]).toMatch(/3 seconds, the platform default/);
+    });
 });

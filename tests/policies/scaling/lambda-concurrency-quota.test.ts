@@ -74,4 +74,13 @@ describe("lambda-concurrency-quota", () => {
         expect(outcome.violations).toEqual([]);
         expect(outcome.notApplicable).toMatch(/protect the database/);
     });
+
+    test("compliant: Managed Instances functions are left out of the account's sum (their quotas are separate)", async () => {
+        const managed = (name: string, amount: number) =>
+            resource(T.lambdaFunction, name, { reservedConcurrentExecutions: amount, capacityProviderConfig: { lambdaManagedInstancesCapacityProviderConfig: { capacityProviderArn: "arn:aws:lambda:us-east-1:123456789012:capacity-provider:fleet" } } });
+        const { known, preview } = await nowAndAtFirstPreview(policy, [...reserving([800]), managed("fleet-worker", 500)]);
+        expect(known.violations).toEqual([]);
+        expect(preview.violations).toEqual([]);
+        expect((await analyzeStack(policy, [...reserving([800]), resource(T.lambdaFunction, "on-demand", { reservedConcurrentExecutions: 500 })])).violations).toHaveLength(1);
+    });
 });
