@@ -73,7 +73,9 @@ export class ResourceGraph {
             this.nodes.push(node);
             this.byUrn.set(node.urn, node);
             push(this.byType, node.type, node);
-            for (const key of identityProperties) {
+            // Only an AWS resource identifies itself: a component's or the stack's outputs echo their children's
+            // names and ARNs, and would otherwise take the literal joins of stack state without property dependencies.
+            if (node.type.startsWith("aws:")) for (const key of identityProperties) {
                 const value = asString(node.raw[key]);
                 if (value && !this.byIdentity.has(value)) this.byIdentity.set(value, node);
             }
