@@ -9,8 +9,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { loadUserConfig, reconcileConfig, userConfigFrom, UserConfig } from "./config";
+import { propertyChanges } from "./changes";
 import { AnalyzeResource, AnalyzeResult, Diagnostic, PackClient, StackResource, StartOptions } from "./pack-client";
-import type { AnalysisResult, CapturedResource, NotApplicable, Remediation, Violation } from "./types";
+import type { AnalysisResult, CapturedResource, NotApplicable, PolicyDetails, PolicyPackSummary, Remediation, Violation } from "./types";
 
 export interface PackSpec {
     /** The pack folder (with PulumiPolicy.yaml). */
@@ -77,6 +78,7 @@ function violationOf(d: Diagnostic, urn: string | undefined): Violation {
         message: d.message,
         urn,
     };
+    if (d.description) violation.description = d.description;
     if (CANT_RUN_AT_PREVIEW.test(d.message)) violation.unknownAtPreview = true;
     return violation;
 }
@@ -96,6 +98,7 @@ interface RunningPack {
     name: string;
     version: string;
     policies: number;
+    details: PolicyDetails[];
 }
 
 async function startPacks(options: AnalyzeOptions): Promise<RunningPack[]> {
@@ -119,7 +122,16 @@ async function startPacks(options: AnalyzeOptions): Promise<RunningPack[]> {
             const config = reconcileConfig(info, userConfigs[index].config, userConfigs[index].source);
             await client.configure(config);
             const version = projectVersion(client.packDir);
-            packs.push({ client, name: info.name, version: version ?? info.version, policies: info.policies.length });
+            const details = info.policies.map((p) => {
+                const detail: PolicyDetails = { name: p.name, description: p.description, enforcementLevel: config[p.name]?.enforcementLevel ?? p.enforcementLevel, type: p.type };
+                if (p.displayName) detail.displayName = p.displayName;
+                if (p.severity) detail.severity = p.severity;
+                if (p.remediationSteps) detail.remediationSteps = p.remediationSteps;
+                if (p.url) detail.url = p.url;
+                if (p.tags.length > 0) detail.tags = p.tags;
+                return detail;
+            });
+            packs.push({ client, name: info.name, version: version ?? info.version, policies: info.policies.length, details });
         }
         return packs;
     } catch (e) {
@@ -138,27 +150,54 @@ function collect(result: AnalyzeResult, pack: RunningPack, urn: string | undefin
     }
 }
 
-/**
- * Runs the packs over the resources as the engine would during `pulumi preview --policy-pack ...`.
- * Throws ConfigError for a bad config and PackError for a pack that fails; every pack is closed on return.
- */
-export async function analyzeResources(resources: CapturedResource[], options: AnalyzeOptions): Promise<AnalysisResult> {
+/** Which part of a run to make; by default all of it, as the engine does. */
+export interface AnalysisScope {
+    /** Remediate and Analyze only these resources (URNs); AnalyzeStack, when it runs, still sees every resource. */
+    analyze?: ReadonlySet<string>;
+    /** Run AnalyzeStack (default true). */
+    stack?: boolean;
+}
+
+/** Started, configured packs that can analyze several captures of a program (a preview, then an update). */
+export interface AnalysisSession {
+    readonly policyPacks: PolicyPackSummary[];
+    run(resources: CapturedResource[], scope?: AnalysisScope): Promise<AnalysisResult>;
+    close(): Promise<void>;
+}
+
+/** Starts and configures the packs. Throws ConfigError for a bad config and PackError for a pack that fails. */
+export async function openAnalysis(options: AnalyzeOptions): Promise<AnalysisSession> {
     const progress = options.onProgress ?? (() => {});
-    const every = options.progressEvery ?? 500;
     progress(`starting ${options.packs.length} policy pack${options.packs.length === 1 ? "" : "s"}`);
     const packs = await startPacks(options);
-    const result: AnalysisResult = {
-        resources,
-        violations: [],
-        waivers: [],
-        remediations: [],
-        policyPacks: packs.map((p) => ({ name: p.name, version: p.version, policies: p.policies })),
+    const policyPacks = packs.map((p) => ({ name: p.name, version: p.version, policies: p.policies, details: p.details }));
+    return {
+        policyPacks,
+        run: (resources, scope = {}) => runPacks(packs, policyPacks, resources, scope, options),
+        close: async () => {
+            await Promise.all(packs.map((p) => p.client.close()));
+        },
     };
-    try {
-        const byUrn: ByUrn = new Map(resources.map((r) => [r.urn, r]));
-        const states: StackResource[] = [];
-        for (const [index, resource] of resources.entries()) {
-            let inputs = resource.inputs;
+}
+
+async function runPacks(
+    packs: RunningPack[],
+    policyPacks: PolicyPackSummary[],
+    resources: CapturedResource[],
+    scope: AnalysisScope,
+    options: AnalyzeOptions,
+): Promise<AnalysisResult> {
+    const progress = options.onProgress ?? (() => {});
+    const every = options.progressEvery ?? 500;
+    const stack = scope.stack ?? true;
+    const result: AnalysisResult = { resources, violations: [], waivers: [], remediations: [], policyPacks };
+    const byUrn: ByUrn = new Map(resources.map((r) => [r.urn, r]));
+    const states: StackResource[] = [];
+    for (const [index, resource] of resources.entries()) {
+        const analyzed = !scope.analyze || scope.analyze.has(resource.urn);
+        let inputs = resource.inputs;
+        // AnalyzeStack sees the remediated state, so every resource is remediated when the stack is analyzed.
+        if (analyzed || stack) {
             for (const pack of packs) {
                 const remediated = await pack.client.remediate(resourceOf(resource, inputs, byUrn));
                 for (const r of remediated.remediations) {
@@ -170,21 +209,38 @@ export async function analyzeResources(resources: CapturedResource[], options: A
                             violationOf({ ...r, policyPackVersion: pack.version, message: r.diagnostic, enforcementLevel: "advisory" }, resource.urn),
                         );
                     } else if (r.properties) {
+                        const changes = propertyChanges(inputs, r.properties);
+                        if (changes.length > 0) remediation.changes = changes;
                         inputs = r.properties;
                     }
                     result.remediations.push(remediation);
                 }
             }
+        }
+        if (analyzed) {
             for (const pack of packs) {
                 collect(await pack.client.analyze(resourceOf(resource, inputs, byUrn)), pack, resource.urn, result);
             }
-            states.push(stackResourceOf(resource, outputsAfterRemediation(resource, inputs), byUrn));
-            if ((index + 1) % every === 0) progress(`analyzed ${index + 1} of ${resources.length} resources`);
         }
+        if (stack) states.push(stackResourceOf(resource, outputsAfterRemediation(resource, inputs), byUrn));
+        if ((index + 1) % every === 0) progress(`analyzed ${index + 1} of ${resources.length} resources`);
+    }
+    if (stack) {
         progress(`analyzing the stack (${resources.length} resources)`);
         for (const pack of packs) collect(await pack.client.analyzeStack(states), pack, undefined, result);
-        return result;
+    }
+    return result;
+}
+
+/**
+ * Runs the packs over the resources as the engine would during `pulumi preview --policy-pack ...`.
+ * Throws ConfigError for a bad config and PackError for a pack that fails; every pack is closed on return.
+ */
+export async function analyzeResources(resources: CapturedResource[], options: AnalyzeOptions): Promise<AnalysisResult> {
+    const session = await openAnalysis(options);
+    try {
+        return await session.run(resources);
     } finally {
-        await Promise.all(packs.map((p) => p.client.close()));
+        await session.close();
     }
 }

@@ -43,6 +43,8 @@ export interface Violation {
     enforcementLevel: EnforcementLevel;
     severity?: string;
     message: string;
+    /** The policy's description, as the diagnostic carries it (the engine's `message` starts with it). */
+    description?: string;
     /** The resource the violation is reported on; undefined for a stack-level finding. */
     urn?: string;
     /** Set on the engine's "can't run policy ... during preview" advisory: a value the policy needs is unknown. */
@@ -61,6 +63,39 @@ export interface Remediation {
     policy: string;
     urn: string;
     diagnostic?: string;
+    /** What the remediation changed, leaf by leaf (`memorySize` 128 -> 1024). */
+    changes?: PropertyChange[];
+}
+
+export interface PropertyChange {
+    /** Dotted path of the property (`environment.variables.MODE`, `layers.0`). */
+    path: string;
+    /** Absent when the remediation added the property. */
+    before?: unknown;
+    /** Absent when the remediation removed the property. */
+    after?: unknown;
+}
+
+/** A policy as its pack describes it (GetAnalyzerInfo), with the level the merged config gives it. */
+export interface PolicyDetails {
+    name: string;
+    displayName?: string;
+    description: string;
+    /** The level after config: what the engine enforces; "disabled" policies do not run. */
+    enforcementLevel: EnforcementLevel;
+    type?: "resource" | "stack" | "unknown";
+    severity?: string;
+    remediationSteps?: string;
+    url?: string;
+    tags?: string[];
+}
+
+export interface PolicyPackSummary {
+    name: string;
+    version: string;
+    /** Policies in the pack, disabled ones included. */
+    policies: number;
+    details?: PolicyDetails[];
 }
 
 export interface AnalysisResult {
@@ -69,5 +104,5 @@ export interface AnalysisResult {
     /** Policies that declared themselves not applicable with a reason starting "waived:". */
     waivers: NotApplicable[];
     remediations: Remediation[];
-    policyPacks: { name: string; version: string; policies: number }[];
+    policyPacks: PolicyPackSummary[];
 }

@@ -18,14 +18,18 @@ describe("analyze", () => {
             packs: [{ ...basic, config: { "has-note": { enforcementLevel: "mandatory" } } }],
         });
         expect(levels(result)).toEqual(["no-public mandatory open", "has-note mandatory silent"]);
-        expect(result.policyPacks).toEqual([{ name: "fixture-basic", version: "1.2.3", policies: 5 }]);
+        expect(result.policyPacks).toMatchObject([{ name: "fixture-basic", version: "1.2.3", policies: 5 }]);
+        // Each policy with the level the merged config gives it (has-note raised, set-size left disabled).
+        const levelsOf = Object.fromEntries(result.policyPacks[0].details!.map((d) => [d.name, d.enforcementLevel]));
+        expect(levelsOf).toEqual({ "no-public": "mandatory", "has-note": "mandatory", "known-label": "mandatory", "set-size": "disabled", "no-forbidden-target": "mandatory" });
+        expect(result.policyPacks[0].details![0]).toMatchObject({ name: "no-public", description: "Things must not be public.", severity: "high", type: "resource" });
     });
 
     it("remediates first, then analyzes the remediated inputs", async () => {
         const result = await analyzeResources([thing("unsized", { note: "n" })], {
             packs: [{ ...basic, config: { "set-size": "remediate", "no-public": { maxSize: 5 } } }],
         });
-        expect(result.remediations).toEqual([{ policyPack: "fixture-basic", policy: "set-size", urn: thing("unsized", {}).urn }]);
+        expect(result.remediations).toEqual([{ policyPack: "fixture-basic", policy: "set-size", urn: thing("unsized", {}).urn, changes: [{ path: "size", after: 7 }] }]);
         // set-size set size to 7, over maxSize 5: Analyze saw the remediated inputs.
         expect(result.violations.map((v) => v.message)).toEqual([expect.stringContaining("`size` is over 5.")]);
     });
