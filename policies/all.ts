@@ -16,6 +16,8 @@ import { sqsEventSourceMaxConcurrency } from "./event-sources/sqs-event-source-m
 import { snsSubscriptionDlq } from "./failure-handling/sns-subscription-dlq";
 import { eventbridgeTargetDlq } from "./failure-handling/eventbridge-target-dlq";
 import { apiAccessLogging } from "./api-protection/access-logging";
+import { apiAccessLogJson } from "./api-protection/access-log-format";
+import { apiStageTracing } from "./api-protection/stage-tracing";
 // imports: stack policies
 import { sqsQueueDlq } from "./failure-handling/sqs-queue-dlq";
 import { dlqAlarm } from "./failure-handling/dlq-alarm";
@@ -28,6 +30,8 @@ import { wafProtection } from "./api-protection/waf-protection";
 import { apiThrottling } from "./api-protection/api-throttling";
 import { noRecursiveLoops } from "./loops/no-recursive-loops";
 import { lambdaLogRetention } from "./observability/lambda-log-retention";
+import { logGroupRetention } from "./observability/log-group-retention";
+import { stateMachineObservability } from "./observability/state-machine-observability";
 import { lambdaRoleLeastPrivilege } from "./security/lambda-role-least-privilege";
 
 /** Every policy of the pack, in the order reports list them. */
@@ -49,6 +53,8 @@ export const allPolicies: Policies = [
     snsSubscriptionDlq,
     eventbridgeTargetDlq,
     apiAccessLogging,
+    apiAccessLogJson,
+    apiStageTracing,
     // end of resource policies
     // stack policies
     sqsQueueDlq,
@@ -62,6 +68,8 @@ export const allPolicies: Policies = [
     apiThrottling,
     noRecursiveLoops,
     lambdaLogRetention,
+    logGroupRetention,
+    stateMachineObservability,
     lambdaRoleLeastPrivilege,
     // end of stack policies
 ];

@@ -75,6 +75,9 @@ export const propertyPaths: Readonly<Record<string, readonly string[]>> = {
     [T.sqsQueue]: ["name", "fifoQueue", "redrivePolicy", "redrivePolicy.deadLetterTargetArn", "visibilityTimeoutSeconds", "messageRetentionSeconds"],
     [T.snsTopic]: ["name", "fifoTopic", "kmsMasterKeyId"],
     [T.metricAlarm]: ["metricName", "namespace", "dimensions.QueueName", "alarmActions", "threshold", "comparisonOperator", "metricQueries"],
+    [T.logGroup]: ["name", "arn", "retentionInDays", "logGroupClass"],
+    [T.restApiMethodSettings]: ["restApi", "stageName", "methodPath", "settings.loggingLevel", "settings.throttlingBurstLimit", "settings.throttlingRateLimit"],
+    [T.sfnStateMachine]: ["type", "loggingConfiguration.level", "loggingConfiguration.logDestination", "tracingConfiguration.enabled"],
 };
 
 const SERVICES = ["sqs", "sns", "s3", "lambda", "kinesis", "dynamodb", "kafka", "mq", "events", "logs", "iam", "rds"];
