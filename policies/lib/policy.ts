@@ -10,15 +10,12 @@ import type {
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { unwrap } from "./props";
 import { remediatedProperties } from "./remediation";
+import { findWaiver, waiversSchema, type Waiver } from "./waivers";
+
+export { findWaiver, waiversSchema, type Waiver } from "./waivers";
 
 /** Where each policy's documentation lives: its section of the README. */
 export const README_URL = "https://github.com/serverless-guardrails/serverless-guardrails/blob/main/README.md";
-
-export interface Waiver {
-    /** A resource name or URN; `*` matches any run of characters, `?` one character. */
-    resource: string;
-    reason: string;
-}
 
 export interface CommonConfig {
     waivers?: Waiver[];
@@ -57,21 +54,6 @@ export interface ResourcePolicyDefinition<C> extends PolicyMetadata {
     remediate?(resource: CheckedResource, config: C & CommonConfig): Record<string, any> | undefined;
 }
 
-export const waiversSchema: PolicyConfigJSONSchema = {
-    type: "array",
-    description: "Resources this policy does not apply to, each with the reason (kept visible in reports).",
-    items: {
-        type: "object",
-        properties: {
-            resource: { type: "string", minLength: 1, description: "resource name or URN; * and ? are wildcards" },
-            reason: { type: "string", minLength: 1 },
-        },
-        required: ["resource", "reason"],
-        additionalProperties: false,
-    },
-    default: [],
-};
-
 function configSchema(def: PolicyMetadata) {
     return { properties: { ...(def.config ?? {}), waivers: waiversSchema } };
 }
@@ -92,25 +74,6 @@ export function configOf<C>(def: PolicyMetadata, configured: object): C & Common
         schemaDefaults.set(def, defaults);
     }
     return { ...defaults, ...configured } as C & CommonConfig;
-}
-
-function globToRegExp(glob: string): RegExp {
-    const escaped = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-    return new RegExp(`^${escaped}$`);
-}
-
-/** The waiver that covers a resource (by name or URN), if any. */
-export function findWaiver(waivers: unknown, name: string, urn: string): Waiver | undefined {
-    if (!Array.isArray(waivers)) return undefined;
-    for (const waiver of waivers as Waiver[]) {
-        if (!waiver || typeof waiver.resource !== "string") continue;
-        if (waiver.resource === name || waiver.resource === urn) return waiver;
-        if (/[*?]/.test(waiver.resource)) {
-            const pattern = globToRegExp(waiver.resource);
-            if (pattern.test(name) || pattern.test(urn)) return waiver;
-        }
-    }
-    return undefined;
 }
 
 function metadataOf(def: PolicyMetadata) {
