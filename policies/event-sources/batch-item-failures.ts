@@ -42,12 +42,11 @@ export const batchItemFailures = resourcePolicy({
         if (single) return undefined;
         return "`functionResponseTypes` lacks `ReportBatchItemFailures`, so one failed record fails and retries its whole batch: add `functionResponseTypes: [\"ReportBatchItemFailures\"]` and report failed items from the handler.";
     },
-    remediate({ props, raw }) {
+    remediate({ raw }) {
         if (eventSourceKind(raw) === "other") return undefined;
         if (reportsItemFailures(raw) !== false || isSingleRecordBatch(raw) !== false) return undefined;
         const current = peek(raw, "functionResponseTypes");
         const kept = Array.isArray(current) ? current.filter((t) => typeof t === "string") : [];
-        props.functionResponseTypes = [...kept, REPORT_BATCH_ITEM_FAILURES];
-        return props;
+        return { functionResponseTypes: [...kept, REPORT_BATCH_ITEM_FAILURES] };
     },
 });

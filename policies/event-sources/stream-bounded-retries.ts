@@ -66,23 +66,14 @@ export const streamBoundedRetries = resourcePolicy<Config>({
         if (bisect === UNKNOWN) known(raw, "bisectBatchOnFunctionError");
         return undefined;
     },
-    remediate({ props, raw }, config) {
+    remediate({ raw }, config) {
         if (eventSourceKind(raw) !== "stream") return undefined;
-        let changed = false;
+        const changes: Record<string, unknown> = {};
         const retries = limitState(raw, "maximumRetryAttempts");
-        if (retries === "unbounded" || retries === "malformed") {
-            props.maximumRetryAttempts = config.remediateRetries;
-            changed = true;
-        }
+        if (retries === "unbounded" || retries === "malformed") changes.maximumRetryAttempts = config.remediateRetries;
         const age = limitState(raw, "maximumRecordAgeInSeconds");
-        if (age === "unbounded" || age === "malformed") {
-            props.maximumRecordAgeInSeconds = config.remediateMaxRecordAgeSeconds;
-            changed = true;
-        }
-        if (bisectState(raw) === false) {
-            props.bisectBatchOnFunctionError = true;
-            changed = true;
-        }
-        return changed ? props : undefined;
+        if (age === "unbounded" || age === "malformed") changes.maximumRecordAgeInSeconds = config.remediateMaxRecordAgeSeconds;
+        if (bisectState(raw) === false) changes.bisectBatchOnFunctionError = true;
+        return changes;
     },
 });

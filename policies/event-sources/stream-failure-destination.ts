@@ -2,6 +2,7 @@ import { arnService } from "../lib/arns";
 import { eventSourceKind } from "../lib/event-sources";
 import { resourcePolicy } from "../lib/policy";
 import { UNKNOWN, isSet, peek } from "../lib/props";
+import { shown } from "../lib/secrets";
 import { T } from "../lib/types";
 
 interface Config {
@@ -39,7 +40,7 @@ export const streamFailureDestination = resourcePolicy<Config>({
         const service = arnService(destination);
         const allowed = Array.isArray(config.allowedDestinations) ? config.allowedDestinations : [];
         if (service === undefined || !allowed.includes(service)) {
-            return `\`destinationConfig.onFailure.destinationArn\` is ${service ? `a ${service} ARN` : "not an ARN"}, not one of the allowed destinations (${allowed.join(", ")}): point it at one of those.`;
+            return `\`destinationConfig.onFailure.destinationArn\` is ${shown(raw, "destinationConfig.onFailure.destinationArn", service ? `a ${service} ARN` : "not an ARN")}, not one of the allowed destinations (${allowed.join(", ")}): point it at one of those.`;
         }
         return undefined;
     },

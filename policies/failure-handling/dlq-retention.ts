@@ -3,6 +3,7 @@ import { describeNode, failureStores, findingOn, judgeEach, redrivesInto, storeR
 import type { StackFinding } from "../lib/policy";
 import { stackPolicy } from "../lib/policy";
 import { asBoolean, asNumber, known, peek } from "../lib/props";
+import { SECRET_PLACEHOLDER, mayShow, shown } from "../lib/secrets";
 import { T } from "../lib/types";
 
 interface Config {
@@ -22,16 +23,18 @@ function isFifo(queue: Node): boolean {
 
 function* judge(graph: ResourceGraph, store: Node, config: Config): Generator<StackFinding> {
     const retention = retentionOf(store);
+    const kept = shown(store.raw, "messageRetentionSeconds", `${retention} s`);
     for (const { queue } of redrivesInto(graph, store)) {
         if (isFifo(queue)) continue;
         const source = retentionOf(queue);
         if (retention <= source) {
-            yield findingOn(store, `${describeNode(store)} keeps messages ${retention} s, no longer than its source ${describeNode(queue)} (${source} s): SQS counts a message's age from its first enqueue, so messages that reach the DLQ late expire at once. Set \`messageRetentionSeconds\` on the DLQ above ${source} (the maximum is ${MAXIMUM_RETENTION_SECONDS}).`);
+            const visible = mayShow(queue.raw, "messageRetentionSeconds");
+            yield findingOn(store, `${describeNode(store)} keeps messages ${kept}, no longer than its source ${describeNode(queue)} (${visible ? `${source} s` : SECRET_PLACEHOLDER}): SQS counts a message's age from its first enqueue, so messages that reach the DLQ late expire at once. Set \`messageRetentionSeconds\` on the DLQ above ${visible ? source : "the source's retention"} (the maximum is ${MAXIMUM_RETENTION_SECONDS}).`);
         }
     }
     if (retention < config.minimumSeconds) {
         const role = failureStores(graph).get(store)!.map((ref) => `${storeRoleText(ref.kind)} ${describeNode(ref.owner)}`).join(", ");
-        yield findingOn(store, `${describeNode(store)} is ${role} but keeps messages only ${retention} s: failures expire before anyone can inspect or redrive them. Set \`messageRetentionSeconds\` to at least ${config.minimumSeconds}.`);
+        yield findingOn(store, `${describeNode(store)} is ${role} but keeps messages only ${kept}: failures expire before anyone can inspect or redrive them. Set \`messageRetentionSeconds\` to at least ${config.minimumSeconds}.`);
     }
 }
 

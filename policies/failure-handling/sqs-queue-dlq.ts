@@ -2,6 +2,7 @@ import { graphOf, type ResourceGraph } from "../lib/graph";
 import { describeNode, findingOn, judgeEach, mayBeFailureStore, redriveOf } from "../lib/graph/index";
 import { stackPolicy } from "../lib/policy";
 import { UNKNOWN, asNumber, asRecord } from "../lib/props";
+import { shown } from "../lib/secrets";
 import { T } from "../lib/types";
 
 interface Config {
@@ -42,7 +43,7 @@ export const sqsQueueDlq = stackPolicy<Config, ResourceGraph>(
                 }
                 if (count < config.minimumMaxReceiveCount) {
                     const dlq = redrive.dlq ? ` to ${describeNode(redrive.dlq)}` : "";
-                    return findingOn(queue, `${describeNode(queue)} moves messages${dlq} after ${count} receive(s): transient errors and throttling then fill the DLQ. Set \`maxReceiveCount\` in its redrive policy to at least ${config.minimumMaxReceiveCount}.`);
+                    return findingOn(queue, `${describeNode(queue)} moves messages${dlq} after ${shown(redrive.declaredBy.raw, "redrivePolicy", String(count))} receive(s): transient errors and throttling then fill the DLQ. Set \`maxReceiveCount\` in its redrive policy to at least ${config.minimumMaxReceiveCount}.`);
                 }
                 return undefined;
             });

@@ -1,5 +1,6 @@
 import { resourcePolicy } from "../lib/policy";
 import { UNKNOWN, asNumber, isSet, known, peek } from "../lib/props";
+import { shown } from "../lib/secrets";
 import { isManagedInstances } from "../lib/lambda-kinds";
 import { T } from "../lib/types";
 
@@ -43,11 +44,11 @@ export const lambdaMemorySize = resourcePolicy<Config>({
             return "`memorySize` is 128 MB, the platform default: set it to a measured value (for example 1024).";
         }
         if (memory < config.minimumMb || memory > config.maximumMb) {
-            return `\`memorySize\` is ${memory} MB, outside the allowed range [${config.minimumMb}, ${config.maximumMb}] MB: change it to a value in that range.`;
+            return `\`memorySize\` is ${shown(raw, "memorySize", `${memory} MB`)}, outside the allowed range [${config.minimumMb}, ${config.maximumMb}] MB: change it to a value in that range.`;
         }
         return undefined;
     },
-    remediate({ props, raw }, config) {
+    remediate({ raw }, config) {
         if (isManagedInstances(raw)) return undefined;
         const value = peek(raw, "memorySize");
         if (value === UNKNOWN) return undefined;
@@ -55,8 +56,6 @@ export const lambdaMemorySize = resourcePolicy<Config>({
         const compliant =
             memory !== undefined && memory >= config.minimumMb && memory <= config.maximumMb &&
             (memory !== PLATFORM_DEFAULT_MB || config.allowPlatformDefault);
-        if (compliant) return undefined;
-        props.memorySize = config.remediateToMb;
-        return props;
+        return compliant ? undefined : { memorySize: config.remediateToMb };
     },
 });

@@ -1,5 +1,6 @@
 import { resourcePolicy } from "../lib/policy";
 import { asString, isSet, known } from "../lib/props";
+import { shown } from "../lib/secrets";
 import { T } from "../lib/types";
 
 function isServicePrincipal(principal: string): boolean {
@@ -23,6 +24,6 @@ export const lambdaPermissionSourceScoped = resourcePolicy({
         if (isSet(raw, "sourceArn") || isSet(raw, "sourceAccount")) return undefined;
         const principal = asString(known(raw, "principal"));
         if (principal === undefined || !isServicePrincipal(principal)) return undefined;
-        return `\`principal\` is the AWS service \`${principal.trim()}\` and neither \`sourceArn\` nor \`sourceAccount\` is set, so any account's resource can invoke the function: set \`sourceArn\` to the invoking resource's ARN.`;
+        return `\`principal\` is the AWS service ${shown(raw, "principal", `\`${principal.trim()}\``)} and neither \`sourceArn\` nor \`sourceAccount\` is set, so any account's resource can invoke the function: set \`sourceArn\` to the invoking resource's ARN.`;
     },
 });

@@ -21,10 +21,8 @@ export const lambdaRecursiveLoopDetection = resourcePolicy({
         }
         return undefined;
     },
-    remediate({ props, raw }) {
+    remediate({ raw }) {
         const value = peek(raw, "recursiveLoop");
-        if (value === UNKNOWN || value !== "Allow") return undefined;
-        props.recursiveLoop = "Terminate";
-        return props;
+        return value === UNKNOWN || value !== "Allow" ? undefined : { recursiveLoop: "Terminate" };
     },
 });

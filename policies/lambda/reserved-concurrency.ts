@@ -1,5 +1,6 @@
 import { resourcePolicy } from "../lib/policy";
 import { asNumber, isSet, known } from "../lib/props";
+import { shown } from "../lib/secrets";
 import { isManagedInstances } from "../lib/lambda-kinds";
 import { T } from "../lib/types";
 
@@ -40,7 +41,7 @@ export const lambdaReservedConcurrency = resourcePolicy<Config>({
             return "`reservedConcurrentExecutions` is 0, so every invocation is throttled and the function can never run: set it to at least 1, or remove the function.";
         }
         if (reserved < config.minimum) {
-            return `\`reservedConcurrentExecutions\` is ${reserved}, below the allowed minimum of ${config.minimum}: raise it to at least ${config.minimum}.`;
+            return `\`reservedConcurrentExecutions\` is ${shown(raw, "reservedConcurrentExecutions", String(reserved))}, below the allowed minimum of ${config.minimum}: raise it to at least ${config.minimum}.`;
         }
         return undefined;
     },

@@ -1,5 +1,6 @@
 import { resourcePolicy } from "../lib/policy";
 import { asString, isSet, known, peek } from "../lib/props";
+import { SECRET_PLACEHOLDER, mayShow } from "../lib/secrets";
 import { deprecationTime, newestRuntimeLike, runtimeDeprecationDates } from "../lib/runtimes";
 import { T } from "../lib/types";
 
@@ -38,6 +39,10 @@ export const lambdaRuntimeSupported = resourcePolicy<Config>({
         if (deprecation === undefined) return undefined;
         const date = runtimeDeprecationDates[runtime];
         const days = Math.ceil((deprecation - Date.now()) / DAY_MS);
+        // The date and the advice would name a secret runtime: say only what to do.
+        if (days <= config.warnDays && !mayShow(raw, "runtime")) {
+            return `\`runtime\` is ${SECRET_PLACEHOLDER}, a runtime AWS ${days <= 0 ? "has deprecated" : `deprecates within ${config.warnDays} days`}: move to a supported runtime.`;
+        }
         if (days <= 0) {
             return `\`runtime\` is \`${runtime}\`, which AWS deprecated on ${date}: ${upgradeAdvice(runtime)}.`;
         }

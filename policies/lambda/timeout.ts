@@ -1,5 +1,6 @@
 import { resourcePolicy } from "../lib/policy";
 import { asNumber, isSet, known } from "../lib/props";
+import { shown } from "../lib/secrets";
 import { isManagedInstances } from "../lib/lambda-kinds";
 import { T } from "../lib/types";
 
@@ -41,7 +42,7 @@ export const lambdaTimeout = resourcePolicy<Config>({
         }
         const maximum = isManagedInstances(raw) ? config.managedInstancesMaximumSeconds : config.maximumSeconds;
         if (timeout > maximum) {
-            return `\`timeout\` is ${timeout} seconds, above the allowed maximum of ${maximum}: lower it to at most ${maximum}.`;
+            return `\`timeout\` is ${shown(raw, "timeout", `${timeout} seconds`)}, above the allowed maximum of ${maximum}: lower it to at most ${maximum}.`;
         }
         return undefined;
     },

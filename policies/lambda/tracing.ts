@@ -1,5 +1,6 @@
 import { resourcePolicy } from "../lib/policy";
 import { isSet, known } from "../lib/props";
+import { shown } from "../lib/secrets";
 import { T } from "../lib/types";
 
 export const lambdaTracing = resourcePolicy({
@@ -19,7 +20,7 @@ export const lambdaTracing = resourcePolicy({
         }
         const mode = known(raw, "tracingConfig.mode");
         if (mode !== "Active") {
-            return `\`tracingConfig.mode\` is \`${typeof mode === "string" ? mode : JSON.stringify(mode)}\`, not \`Active\`: set \`tracingConfig: { mode: "Active" }\`.`;
+            return `\`tracingConfig.mode\` is ${shown(raw, "tracingConfig.mode", `\`${typeof mode === "string" ? mode : JSON.stringify(mode)}\``)}, not \`Active\`: set \`tracingConfig: { mode: "Active" }\`.`;
         }
         return undefined;
     },

@@ -9,7 +9,7 @@ import type {
 } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { unwrap } from "./props";
-import { remediatedProperties } from "./remediation";
+import { applyRemediation, remediatedProperties, remediationInput } from "./remediation";
 import { findWaiver, waiversSchema, type Waiver } from "./waivers";
 
 export { findWaiver, waiversSchema, type Waiver } from "./waivers";
@@ -35,7 +35,10 @@ export interface PolicyMetadata {
     config?: Record<string, PolicyConfigJSONSchema>;
 }
 
-/** The resource a check looks at. `props` is the engine's unknown-checking proxy; `raw` the plain object. */
+/**
+ * The resource a check looks at. `props` is the engine's unknown-checking proxy; `raw` the plain object, with
+ * secrets read as their values in Analyze and Remediate alike (show a value in a message through `shown`).
+ */
 export interface CheckedResource {
     type: string;
     name: string;
@@ -50,8 +53,11 @@ export type CheckResult = string | string[] | undefined | void;
 export interface ResourcePolicyDefinition<C> extends PolicyMetadata {
     resourceTypes: readonly string[];
     check(resource: CheckedResource, config: C & CommonConfig): CheckResult;
-    /** Sets the fix on `resource.props` (which keeps secrets secret) and returns it; undefined when there is nothing to change. */
-    remediate?(resource: CheckedResource, config: C & CommonConfig): Record<string, any> | undefined;
+    /**
+     * The top-level properties to set, read from `resource.raw`; undefined when there is nothing to change. A property
+     * that was secret (or held a secret) stays secret with its new value.
+     */
+    remediate?(resource: CheckedResource, config: C & CommonConfig): Record<string, unknown> | undefined;
 }
 
 function configSchema(def: PolicyMetadata) {
@@ -101,8 +107,8 @@ function ofType<F extends object>(type: string, fn: F): F {
     return fn;
 }
 
-function checkedResource(args: ResourceValidationArgs): CheckedResource {
-    return { type: args.type, name: args.name, urn: args.urn, props: args.props, raw: unwrap(args.props) };
+function checkedResource(args: ResourceValidationArgs, raw: unknown = unwrap(args.props)): CheckedResource {
+    return { type: args.type, name: args.name, urn: args.urn, props: args.props, raw };
 }
 
 /** A policy that judges one resource at a time. */
@@ -131,8 +137,10 @@ export function resourcePolicy<C = {}>(def: ResourcePolicyDefinition<C>): Resour
             if (!def.resourceTypes.includes(args.type)) return undefined;
             const config = configOf<C>(def, args.getConfig());
             if (findWaiver(config.waivers, args.name, args.urn)) return undefined;
-            const result = remediate(checkedResource(args), config);
-            return result ? remediatedProperties(result) : undefined;
+            const input = remediationInput(args.props);
+            const changes = remediate(checkedResource(args, input.raw), config);
+            if (!changes || Object.keys(changes).length === 0) return undefined;
+            return remediatedProperties(applyRemediation(input.target, changes));
         };
         policy.remediateResource = single ? ofType(onlyType, remediateResource) : remediateResource;
     }

@@ -1,5 +1,37 @@
+import { Secret } from "@pulumi/policy";
 import { asset } from "@pulumi/pulumi";
 import { specialArchiveSig, specialAssetSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { holdsSecret, recordSecretPaths, revealSecrets } from "./secrets";
+
+/** The plain object behind @pulumi/policy's proxies (an unknown-checking proxy over a secrets-preserving one). */
+function proxyTarget(props: unknown): any {
+    let target: any = props;
+    while (target !== null && typeof target === "object" && target.__isSpecialProxy === true) target = target.__getSpecialProxyTarget;
+    return target;
+}
+
+/**
+ * What a remediation reads and what it changes. @pulumi/policy hands Remediate its props with each secret as a
+ * `Secret` instance: behind its proxy for the first remediation, as a plain object for the ones after it (the
+ * server passes on what the previous one returned). `raw` is a copy with every secret read as its value, as
+ * Analyze sees it (so a remediation judges `secret(2048)` as 2048); `target` is the object the changes go into.
+ */
+export function remediationInput(props: unknown): { target: Record<string, unknown>; raw: Record<string, unknown> } {
+    const target = proxyTarget(props);
+    const plain = target !== null && typeof target === "object" ? target : {};
+    const { value, paths } = revealSecrets(plain);
+    const raw = value as Record<string, unknown>;
+    recordSecretPaths(raw, paths);
+    return { target: plain, raw };
+}
+
+/** Sets each changed top-level property on `target`; one that was secret, or held a secret, stays secret. */
+export function applyRemediation(target: Record<string, unknown>, changes: Record<string, unknown>): Record<string, unknown> {
+    for (const [key, value] of Object.entries(changes)) {
+        target[key] = holdsSecret(target[key]) && !(value instanceof Secret) ? new Secret(value) : value;
+    }
+    return target;
+}
 
 /**
  * What a remediation returns to the server: the plain properties behind @pulumi/policy's proxies (secrets stay
@@ -8,9 +40,7 @@ import { specialArchiveSig, specialAssetSig, specialSigKey } from "@pulumi/pulum
  * would lose its code. The wire form passes through the server untouched.
  */
 export async function remediatedProperties(props: object): Promise<Record<string, unknown>> {
-    let target: any = props;
-    while (target !== null && typeof target === "object" && target.__isSpecialProxy === true) target = target.__getSpecialProxyTarget;
-    return (await encodeArchives(target, 0)) as Record<string, unknown>;
+    return (await encodeArchives(proxyTarget(props), 0)) as Record<string, unknown>;
 }
 
 async function encodeArchives(value: any, depth: number): Promise<unknown> {

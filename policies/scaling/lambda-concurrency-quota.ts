@@ -4,6 +4,7 @@ import type { StackFinding } from "../lib/policy";
 import { stackPolicy } from "../lib/policy";
 import { MANAGED_INSTANCES } from "../lib/lambda-kinds";
 import { asNumber, known } from "../lib/props";
+import { mayShow, shown as shownValue } from "../lib/secrets";
 import { T } from "../lib/types";
 
 interface Config {
@@ -38,7 +39,7 @@ function* judge(graph: ResourceGraph, config: Config): Generator<StackFinding> {
             const maximum = asNumber(known(mapping.raw, "scalingConfig.maximumConcurrency"));
             if (maximum === undefined || amount >= maximum) continue;
             const from = source ? ` from ${describeNode(source)}` : "";
-            findings.push(findingOn(fn, `${describeNode(fn)} reserves ${amount} concurrent executions, less than the \`scalingConfig.maximumConcurrency\` ${maximum} of ${describeNode(mapping)}${from}: the mapping's pollers are throttled and messages go back to the queue and on to the DLQ. Set \`reservedConcurrentExecutions\` to at least ${maximum} or lower \`maximumConcurrency\`.`));
+            findings.push(findingOn(fn, `${describeNode(fn)} reserves ${shownValue(fn.raw, "reservedConcurrentExecutions", String(amount))} concurrent executions, less than the \`scalingConfig.maximumConcurrency\` ${shownValue(mapping.raw, "scalingConfig.maximumConcurrency", String(maximum))} of ${describeNode(mapping)}${from}: the mapping's pollers are throttled and messages go back to the queue and on to the DLQ. Set \`reservedConcurrentExecutions\` to at least ${shownValue(mapping.raw, "scalingConfig.maximumConcurrency", String(maximum))} or lower \`maximumConcurrency\`.`));
         }
         return findings;
     });
@@ -52,10 +53,11 @@ function* judge(graph: ResourceGraph, config: Config): Generator<StackFinding> {
     if (total > limit && reserved.length > 0) {
         const largest = reserved.reduce((a, b) => (b.amount > a.amount ? b : a));
         const largestFirst = [...reserved].sort((a, b) => b.amount - a.amount);
-        const shown = largestFirst.slice(0, LISTED_RESERVATIONS).map(({ fn, amount }) => `${describeNode(fn)} ${amount}`);
+        const shown = largestFirst.slice(0, LISTED_RESERVATIONS).map(({ fn, amount }) => `${describeNode(fn)} ${shownValue(fn.raw, "reservedConcurrentExecutions", String(amount))}`);
         if (reserved.length > LISTED_RESERVATIONS) shown.push(`and ${reserved.length - LISTED_RESERVATIONS} more`);
         const list = shown.join(", ");
-        yield findingOn(largest.fn, `The stack reserves ${total} concurrent executions (${list}), more than the ${limit} the account allows (\`accountConcurrency\` ${config.accountConcurrency} − ${UNRESERVED_MINIMUM} kept unreserved): the deployment fails or starves every other function. Lower \`reservedConcurrentExecutions\`, starting with ${describeNode(largest.fn)}, or raise the quota and \`accountConcurrency\`.`);
+        const totalText = reserved.every(({ fn }) => mayShow(fn.raw, "reservedConcurrentExecutions")) ? String(total) : "more";
+        yield findingOn(largest.fn, `The stack reserves ${totalText} concurrent executions (${list}), more than the ${limit} the account allows (\`accountConcurrency\` ${config.accountConcurrency} − ${UNRESERVED_MINIMUM} kept unreserved): the deployment fails or starves every other function. Lower \`reservedConcurrentExecutions\`, starting with ${describeNode(largest.fn)}, or raise the quota and \`accountConcurrency\`.`);
     }
     if (unknown) throw unknown;
 }

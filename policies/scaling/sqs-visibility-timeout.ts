@@ -2,6 +2,7 @@ import { graphOf, type ResourceGraph } from "../lib/graph";
 import { describeNode, findingOn, judgeEach, sourceMappings } from "../lib/graph/index";
 import { stackPolicy } from "../lib/policy";
 import { asNumber, known } from "../lib/props";
+import { mayShow, shown } from "../lib/secrets";
 import { T } from "../lib/types";
 
 const DEFAULT_VISIBILITY_SECONDS = 30;
@@ -31,7 +32,10 @@ export const sqsVisibilityTimeout = stackPolicy<{}, ResourceGraph>(
                 const window = asNumber(known(mapping.raw, "maximumBatchingWindowInSeconds")) ?? 0;
                 const needed = TIMEOUT_MULTIPLE * timeout + window;
                 if (visibility >= needed) return undefined;
-                return findingOn(queue, `${describeNode(queue)} has \`visibilityTimeoutSeconds\` ${visibility}, below ${needed} (6 × the ${timeout} s \`timeout\` of ${describeNode(fn!)} + the ${window} s batching window of ${describeNode(mapping)}): messages become visible again while still being processed. Set \`visibilityTimeoutSeconds\` to at least ${needed}.`);
+                const timeoutText = shown(fn!.raw, "timeout", `${timeout} s`);
+                const windowText = shown(mapping.raw, "maximumBatchingWindowInSeconds", `${window} s`);
+                const neededText = mayShow(fn!.raw, "timeout") && mayShow(mapping.raw, "maximumBatchingWindowInSeconds") ? String(needed) : "6 × the timeout + the batching window";
+                return findingOn(queue, `${describeNode(queue)} has \`visibilityTimeoutSeconds\` ${shown(queue.raw, "visibilityTimeoutSeconds", String(visibility))}, below ${neededText} (6 × the ${timeoutText} \`timeout\` of ${describeNode(fn!)} + the ${windowText} batching window of ${describeNode(mapping)}): messages become visible again while still being processed. Set \`visibilityTimeoutSeconds\` to at least ${neededText}.`);
             });
         },
     },

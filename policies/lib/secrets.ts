@@ -1,0 +1,173 @@
+import { Secret } from "@pulumi/policy";
+
+/**
+ * Which property values are secret, and the one rule for showing a value in a message: a message names the
+ * property, and shows its value only when neither that value nor a block around it is secret.
+ *
+ * What the pack is given (pulumi/pulumi sdk/go/common/resource/plugin/analyzer_plugin.go: Analyze, AnalyzeStack
+ * and Remediate all marshal with KeepSecrets) is the same wire form with secrets marked. @pulumi/policy 1.21
+ * (server.ts, deserialize.ts) then:
+ * - in Remediate, deserializes with `proxySecrets`: a secret arrives as a `Secret` instance (behind a proxy that
+ *   reads through it), and a remediation that writes it back keeps it secret;
+ * - in Analyze and AnalyzeStack, deserializes without: the mark is dropped before any policy code runs, so a
+ *   policy cannot tell a secret from a plain value through its arguments.
+ * For Analyze, the pack therefore wraps @pulumi/policy's `deserializeProperties` (which the server calls through
+ * its module object) to note the secret paths of each request, keyed by the object it returns. The values the
+ * policies see are untouched. tests/hostile/secrets.test.ts runs this against the compiled pack over gRPC, so an
+ * @pulumi/policy upgrade that moves the function fails a test rather than leaking a value.
+ */
+
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** What a message shows instead of a secret value (the Pulumi CLI's own placeholder). */
+export const SECRET_PLACEHOLDER = "[secret]";
+
+const secretPathsOf = new WeakMap<object, ReadonlySet<string>>();
+const wirePathsOf = new WeakMap<object, ReadonlySet<string>>();
+
+function pathKey(path: readonly string[]): string {
+    return path.join(".");
+}
+
+/** The paths ("a.b.0") of the secrets in a property map in wire form. */
+function wireSecretPaths(value: unknown, path: string[], into: Set<string>, depth = 0): void {
+    if (depth > 64 || value === null || typeof value !== "object") return;
+    if (Array.isArray(value)) {
+        value.forEach((item, index) => wireSecretPaths(item, [...path, String(index)], into, depth + 1));
+        return;
+    }
+    const record = value as Record<string, unknown>;
+    if (record[SIG_KEY] === SECRET_SIG) {
+        into.add(pathKey(path));
+        wireSecretPaths(record.value, path, into, depth + 1);
+        return;
+    }
+    if (record[SIG_KEY] !== undefined) return; // assets, archives, resource references
+    for (const [key, item] of Object.entries(record)) wireSecretPaths(item, [...path, key], into, depth + 1);
+}
+
+function proxyTarget(value: any): any {
+    let target = value;
+    for (let i = 0; i < 4 && target !== null && typeof target === "object" && target.__isSpecialProxy === true; i++) {
+        target = target.__getSpecialProxyTarget;
+    }
+    return target;
+}
+
+/** Notes that `props` (a plain property object a policy reads) holds secrets at `paths`. */
+export function recordSecretPaths(props: object, paths: ReadonlySet<string>): void {
+    secretPathsOf.set(props, paths);
+}
+
+/** The secret paths noted for a property object (empty when none were noted). */
+export function secretPathsIn(props: unknown): ReadonlySet<string> {
+    const target = proxyTarget(props);
+    return (target !== null && typeof target === "object" && secretPathsOf.get(target)) || new Set();
+}
+
+/**
+ * Whether the value at `path` may be shown in a message. `props` is what the policy reads (the engine's proxy,
+ * or the plain object behind it). The one place that decides it.
+ */
+export function mayShow(props: unknown, path: string | readonly string[]): boolean {
+    const keys = typeof path === "string" ? path.split(".") : path;
+    const secrets = secretPathsIn(props);
+    if (secrets.size > 0) {
+        for (let i = 0; i <= keys.length; i++) if (secrets.has(pathKey(keys.slice(0, i)))) return false;
+    }
+    // A Secret instance on the way (a remediation's own input) is secret too.
+    let value = proxyTarget(props);
+    for (const key of keys) {
+        if (value instanceof Secret) return false;
+        if (value === null || typeof value !== "object") return true;
+        value = proxyTarget(value[key]);
+    }
+    return !(value instanceof Secret);
+}
+
+/** `text` (how a message shows the value at `path`) when that value may be shown, else "[secret]". */
+export function shown(props: unknown, path: string | readonly string[], text: string): string {
+    return mayShow(props, path) ? text : SECRET_PLACEHOLDER;
+}
+
+/** A plain copy of `value` with every Secret replaced by its value, and the paths where secrets were. */
+export function revealSecrets(value: unknown): { value: unknown; paths: Set<string> } {
+    const paths = new Set<string>();
+    const copy = (item: unknown, path: string[], depth: number): unknown => {
+        item = proxyTarget(item);
+        if (item instanceof Secret) {
+            paths.add(pathKey(path));
+            return copy(item.value, path, depth + 1);
+        }
+        if (depth > 64 || item === null || typeof item !== "object") return item;
+        if (Array.isArray(item)) return item.map((element, index) => copy(element, [...path, String(index)], depth + 1));
+        const proto = Object.getPrototypeOf(item);
+        if (proto !== Object.prototype && proto !== null) return item; // assets, archives: kept as they are
+        const result: Record<string, unknown> = {};
+        for (const [key, element] of Object.entries(item as Record<string, unknown>)) result[key] = copy(element, [...path, key], depth + 1);
+        return result;
+    };
+    return { value: copy(value, [], 0), paths };
+}
+
+/** Whether a value holds a Secret anywhere (itself included). */
+export function holdsSecret(value: unknown, depth = 0): boolean {
+    value = proxyTarget(value);
+    if (value instanceof Secret) return true;
+    if (depth > 64 || value === null || typeof value !== "object") return false;
+    const proto = Object.getPrototypeOf(value);
+    if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return false;
+    return Object.values(value as Record<string, unknown>).some((item) => holdsSecret(item, depth + 1));
+}
+
+interface StructLike {
+    toJavaScript(): Record<string, unknown>;
+}
+
+let installed = false;
+
+/**
+ * Wraps @pulumi/policy's `deserializeProperties`: it notes each request's secret paths (see the top of this file)
+ * and reads a request without `properties` as empty properties. @pulumi/policy 1.21 would throw there, and in
+ * Remediate it throws outside its error handling, so the call is never answered (README, known limits).
+ */
+export function trackSecrets(): boolean {
+    if (installed) return true;
+    let module: any;
+    try {
+        module = require("@pulumi/policy/deserialize");
+    } catch {
+        return false;
+    }
+    const original = module?.deserializeProperties;
+    if (typeof original !== "function") return false;
+    const empty: StructLike = { toJavaScript: () => ({}) };
+    module.deserializeProperties = function deserializeProperties(struct: StructLike | undefined, proxySecrets: boolean) {
+        const given = struct && typeof struct.toJavaScript === "function" ? struct : empty;
+        const result = original(given, proxySecrets);
+        if (result !== null && typeof result === "object") {
+            let paths = wirePathsOf.get(given);
+            if (!paths) {
+                const found = new Set<string>();
+                try {
+                    wireSecretPaths(given.toJavaScript(), [], found);
+                } catch {
+                    // what the original could deserialize, we can read; never fail the call over a secret mark
+                }
+                paths = found;
+                wirePathsOf.set(given, paths);
+            }
+            if (paths.size > 0) {
+                secretPathsOf.set(result, paths);
+                const target = proxyTarget(result);
+                if (target !== result && target !== null && typeof target === "object") secretPathsOf.set(target, paths);
+            }
+        }
+        return result;
+    };
+    installed = true;
+    return true;
+}
+
+trackSecrets();
