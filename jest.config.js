@@ -3,6 +3,8 @@ module.exports = {
     testEnvironment: "node",
     roots: ["<rootDir>/tests", "<rootDir>/components"],
     testMatch: ["**/*.test.ts"],
+    // tests/package packs and installs the tarball: `npm run test:package` runs it on its own.
+    testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/package/"],
     transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
     modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/policies/bin/"],
     reporters: ["default", "<rootDir>/tests/summary-reporter.js"],
