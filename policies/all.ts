@@ -8,6 +8,10 @@ import { lambdaFunctionUrlAuth } from "./lambda/function-url-auth";
 import { lambdaPermissionSourceScoped } from "./lambda/permission-source-scoped";
 import { lambdaRuntimeSupported } from "./lambda/runtime-supported";
 import { lambdaTracing } from "./lambda/tracing";
+import { managedInstancesFunctionSettings } from "./managed-instances/function-settings";
+import { managedInstancesBoundedScale } from "./managed-instances/bounded-scale";
+import { managedInstancesMultiAz } from "./managed-instances/multi-az";
+import { durableExecutionBounds } from "./durable-functions/execution-bounds";
 import { asyncInvokeFailureDestination } from "./failure-handling/async-invoke-failure-destination";
 import { streamFailureDestination } from "./event-sources/stream-failure-destination";
 import { streamBoundedRetries } from "./event-sources/stream-bounded-retries";
@@ -25,6 +29,10 @@ import { dlqRetention } from "./failure-handling/dlq-retention";
 import { lambdaAsyncFailureDestination } from "./failure-handling/lambda-async-failure-destination";
 import { sqsVisibilityTimeout } from "./scaling/sqs-visibility-timeout";
 import { lambdaConcurrencyQuota } from "./scaling/lambda-concurrency-quota";
+import { managedInstancesVcpuQuota } from "./managed-instances/vcpu-quota";
+import { durableQualifiedInvocation } from "./durable-functions/qualified-invocation";
+import { durableFailurePath } from "./durable-functions/failure-path";
+import { durableCheckpointPermissions } from "./durable-functions/checkpoint-permissions";
 import { budgetAlarm } from "./cost/budget-alarm";
 import { wafProtection } from "./api-protection/waf-protection";
 import { apiThrottling } from "./api-protection/api-throttling";
@@ -45,6 +53,10 @@ export const allPolicies: Policies = [
     lambdaPermissionSourceScoped,
     lambdaRuntimeSupported,
     lambdaTracing,
+    managedInstancesFunctionSettings,
+    managedInstancesBoundedScale,
+    managedInstancesMultiAz,
+    durableExecutionBounds,
     asyncInvokeFailureDestination,
     streamFailureDestination,
     streamBoundedRetries,
@@ -63,6 +75,10 @@ export const allPolicies: Policies = [
     lambdaAsyncFailureDestination,
     sqsVisibilityTimeout,
     lambdaConcurrencyQuota,
+    managedInstancesVcpuQuota,
+    durableQualifiedInvocation,
+    durableFailurePath,
+    durableCheckpointPermissions,
     budgetAlarm,
     wafProtection,
     apiThrottling,

@@ -182,7 +182,8 @@ new aws.lambda.EventSourceMapping("counters-stream", {
     destinationConfig: { onFailure: { destinationArn: countersFailures.arn } },
 });
 
-// 7. A public REST API with no WAF and no throttling: one scraper can spend the month's budget.
+// 7. A public REST API with no WAF, no throttling and no X-Ray tracing: one scraper can spend the month's budget, and
+//    no request can be followed from the edge to the functions behind it.
 const api = new aws.apigateway.RestApi("public-api", {});
 const health = new aws.apigateway.Resource("public-api-health", { restApi: api.id, parentId: api.rootResourceId, pathPart: "health" });
 const getHealth = new aws.apigateway.Method("public-api-get-health", { restApi: api.id, resourceId: health.id, httpMethod: "GET", authorization: "NONE" });
@@ -210,3 +211,74 @@ new aws.lambda.FunctionUrl("webhook-url", { functionName: webhook.name, authoriz
 compliantFunction("thumbnailer");
 
 // 10. No budget: nothing here tells anyone when the bill starts to climb.
+
+// 11. A workflow nobody can follow: a Step Functions state machine with no logging configuration and no X-Ray tracing.
+//     A failed order leaves no searchable record, and a slow one cannot be traced into the services it calls.
+const workflowRole = new aws.iam.Role("order-workflow-role", {
+    assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    }),
+});
+new aws.sfn.StateMachine("order-workflow", {
+    roleArn: workflowRole.arn,
+    definition: JSON.stringify({
+        StartAt: "Reserve",
+        States: { Reserve: { Type: "Pass", Next: "Confirm" }, Confirm: { Type: "Succeed" } },
+    }),
+});
+
+// 12. A log group that keeps everything forever: the audit trail has no retention, so every line is stored, and billed,
+//     for as long as the account exists.
+new aws.cloudwatch.LogGroup("audit-trail", {});
+
+// 13. An internal API whose logs nobody can use: protected, throttled and traced, but its access log lines are in Common
+//     Log Format (no field can be queried in Logs Insights), and its INFO execution logs go to the group API Gateway
+//     creates itself, API-Gateway-Execution-Logs_<id>/<stage>, with no retention.
+const reportsApi = new aws.apigateway.RestApi("reports-api", {});
+const reportsGetRoot = new aws.apigateway.Method("reports-api-get-root", {
+    restApi: reportsApi.id,
+    resourceId: reportsApi.rootResourceId,
+    httpMethod: "GET",
+    authorization: "NONE",
+});
+const reportsIntegration = new aws.apigateway.Integration("reports-api-root-mock", {
+    restApi: reportsApi.id,
+    resourceId: reportsApi.rootResourceId,
+    httpMethod: reportsGetRoot.httpMethod,
+    type: "MOCK",
+});
+const reportsDeployment = new aws.apigateway.Deployment("reports-api-deployment", { restApi: reportsApi.id }, { dependsOn: [reportsIntegration] });
+const reportsAccessLogs = new aws.cloudwatch.LogGroup("reports-api-access-logs", { retentionInDays: 30 });
+const reportsStage = new aws.apigateway.Stage("reports-api-prod", {
+    restApi: reportsApi.id,
+    deployment: reportsDeployment.id,
+    stageName: "prod",
+    xrayTracingEnabled: true,
+    accessLogSettings: {
+        destinationArn: reportsAccessLogs.arn,
+        // The console's CLF preset.
+        format: '$context.identity.sourceIp $context.identity.caller $context.identity.user [$context.requestTime] "$context.httpMethod $context.resourcePath $context.protocol" $context.status $context.responseLength $context.requestId',
+    },
+});
+new aws.apigateway.MethodSettings("reports-api-settings", {
+    restApi: reportsApi.id,
+    stageName: reportsStage.stageName,
+    methodPath: "*/*",
+    settings: { throttlingRateLimit: 50, throttlingBurstLimit: 100, metricsEnabled: true, loggingLevel: "INFO" },
+});
+const reportsWaf = new aws.wafv2.WebAcl("reports-api-web-acl", {
+    scope: "REGIONAL",
+    defaultAction: { allow: {} },
+    rules: [
+        {
+            name: "rate-limit-per-ip",
+            priority: 0,
+            action: { block: {} },
+            statement: { rateBasedStatement: { limit: 1000, aggregateKeyType: "IP" } },
+            visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: "reports-rate-limit", sampledRequestsEnabled: true },
+        },
+    ],
+    visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: "reports-api", sampledRequestsEnabled: true },
+});
+new aws.wafv2.WebAclAssociation("reports-api-waf", { resourceArn: reportsStage.arn, webAclArn: reportsWaf.arn });

@@ -15,12 +15,17 @@ const expectedAtUpdate = [
     ["sqs-visibility-timeout", "invoices"], // 4. visibility shorter than the function
     ["no-recursive-loops", "retrier"], // 5. writes to its own trigger queue
     ["no-recursive-loops", "counter"], // 6. DynamoDB stream loop
-    ["waf-protection", "public-api-prod"], // 7. unthrottled API without WAF
+    ["waf-protection", "public-api-prod"], // 7. unthrottled, untraced API without WAF
     ["api-throttling", "public-api-prod"],
+    ["api-stage-tracing", "public-api-prod"],
     ["lambda-function-url-auth", "webhook-url"], // 8. function URL without auth
     ["lambda-memory-size", "thumbnailer"], // 9. memory and concurrency unset
     ["lambda-reserved-concurrency", "thumbnailer"],
     ["budget-alarm", "anti-patterns-dev"], // 10. no budget
+    ["state-machine-observability", "order-workflow"], // 11. state machine without logs or traces
+    ["log-group-retention", "audit-trail"], // 12. log group kept forever
+    ["api-access-log-json", "reports-api-prod"], // 13. CLF access logs, execution logs kept forever
+    ["log-group-retention", "reports-api-prod"],
 ];
 
 function pairs(result: AnalysisResult): string[] {

@@ -48,6 +48,14 @@ export const propertyPaths: Readonly<Record<string, readonly string[]>> = {
     [T.lambdaFunction]: [
         "memorySize", "timeout", "reservedConcurrentExecutions", "runtime", "packageType", "imageUri", "handler", "role",
         "tracingConfig.mode", "deadLetterConfig.targetArn", "environment.variables", "vpcConfig.subnetIds", "name", "arn",
+        "publish", "capacityProviderConfig.lambdaManagedInstancesCapacityProviderConfig.capacityProviderArn",
+        "capacityProviderConfig.lambdaManagedInstancesCapacityProviderConfig.executionEnvironmentMemoryGibPerVcpu",
+        "capacityProviderConfig.lambdaManagedInstancesCapacityProviderConfig.perExecutionEnvironmentMaxConcurrency",
+        "durableConfig.executionTimeout", "durableConfig.retentionPeriod",
+    ],
+    [T.lambdaCapacityProvider]: [
+        "vpcConfig.subnetIds", "vpcConfig.securityGroupIds", "permissionsConfig.capacityProviderOperatorRoleArn",
+        "capacityProviderScalingConfigs.0.maxVcpuCount", "capacityProviderScalingConfigs.0.scalingMode", "instanceRequirements.0.architectures",
     ],
     [T.lambdaRecursionConfig]: ["recursiveLoop", "functionName"],
     [T.lambdaFunctionUrl]: ["authorizationType", "functionName", "qualifier", "cors.allowOrigins"],

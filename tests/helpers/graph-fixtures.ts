@@ -23,6 +23,11 @@ export function identityOf(type: string, name: string): Record<string, string> {
         }
         case "aws:sns/topic:Topic":
             return { arn: arn("sns", name), name, id: arn("sns", name) };
+        case "aws:lambda/capacityProvider:CapacityProvider":
+            return { arn: arn("lambda", `capacity-provider:${name}`), name, id: name };
+        case "aws:lambda/alias:Alias":
+            // An alias ARN is its function's ARN and the alias name; tests that need the function's set `arn` themselves.
+            return { arn: arn("lambda", `function:${name}-function:${name}`), name, id: arn("lambda", `function:${name}-function:${name}`) };
         case "aws:lambda/function:Function":
             return { arn: arn("lambda", `function:${name}`), name, id: name, invokeArn: `arn:aws:apigateway:${REGION}:lambda:path/functions/${arn("lambda", `function:${name}`)}/invocations` };
         case "aws:s3/bucket:Bucket":

@@ -8,6 +8,8 @@ const kindNames: Record<string, string> = {
     [T.lambdaPermission]: "Lambda permission",
     [T.lambdaEventInvokeConfig]: "event invoke config",
     [T.lambdaEventSourceMapping]: "event source mapping",
+    [T.lambdaAlias]: "Lambda alias",
+    [T.lambdaCapacityProvider]: "capacity provider",
     [T.sqsQueue]: "queue",
     [T.sqsRedrivePolicy]: "redrive policy",
     [T.snsTopic]: "SNS topic",
