@@ -1,0 +1,82 @@
+/** The JSON report (schema version 1, documented in the README's checker section; fields are only ever added). */
+import type { NotApplicable, PropertyChange, Violation } from "../types";
+import { describeWhere, Finding, Location, Mode, Part, ReportModel } from "./model";
+import { ReportSummary, summarize } from "./summary";
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+interface Where {
+    resourceType?: string;
+    resourceName?: string;
+    /** Which run gave it: the engine-faithful preview, or the update part (mode both, or mode update). */
+    part: Part;
+    /** Where the program made the resource (for a resource in a component: the component's construction site). */
+    location: { file: string; line: number; column: number };
+    /** The enclosing components (or parent resources), outermost first. */
+    components?: { type: string; name: string }[];
+    /** Where the resource itself was made, when that is elsewhere in the program. */
+    madeAt?: { file: string; line: number; column: number };
+    /** "`failed-queue` in `DeadLetterQueue` `failed`, app/index.ts:12:5" */
+    where: string;
+}
+
+export type JsonViolation = Violation & Where & { judgedByUpdate?: boolean };
+
+export interface JsonReport {
+    schemaVersion: number;
+    /** preview, update or both. */
+    mode: Mode;
+    /** True when no violation is mandatory (the CLI exits 0). */
+    ok: boolean;
+    summary: ReportSummary;
+    policyPacks: { name: string; version: string; policies: number; disabled: number }[];
+    violations: JsonViolation[];
+    waivers: (Omit<NotApplicable, "urn"> & { urn?: string } & Where)[];
+    remediations: ({ policyPack: string; policy: string; urn: string; diagnostic?: string; changes?: PropertyChange[] } & Where)[];
+}
+
+const at = (l: Location) => ({ file: l.file, line: l.line, column: l.column });
+
+function where(f: Finding): Where {
+    const w: Where = { part: f.part, location: at(f.location), where: describeWhere(f) };
+    if (f.subject.type && !(f.subject.stack && !f.subject.urn)) w.resourceType = f.subject.type;
+    if (f.subject.name && !(f.subject.stack && !f.subject.urn)) w.resourceName = f.subject.name;
+    if (f.subject.ancestors.length > 0) w.components = f.subject.ancestors;
+    if (f.madeAt) w.madeAt = at(f.madeAt);
+    return w;
+}
+
+export function jsonReport(model: ReportModel): JsonReport {
+    const violations: JsonViolation[] = [];
+    const waivers: JsonReport["waivers"] = [];
+    const remediations: JsonReport["remediations"] = [];
+    for (const f of model.findings) {
+        if (f.kind === "violation" || f.kind === "cant-run") {
+            const v: JsonViolation = { ...f.violation!, ...where(f) };
+            if (f.kind === "cant-run" && f.subject.urn && !v.urn) {
+                // A stack policy's notice, tied to the resource whose value was unknown.
+                v.urn = f.subject.urn;
+            }
+            if (f.judgedByUpdate) v.judgedByUpdate = true;
+            violations.push(v);
+        } else if (f.kind === "waiver") {
+            const w: JsonReport["waivers"][number] = { policyPack: f.policyPack, policy: f.policy, reason: `waived: ${f.message}`, ...where(f) };
+            if (f.subject.urn && !f.subject.stack) w.urn = f.subject.urn;
+            waivers.push(w);
+        } else {
+            const r: JsonReport["remediations"][number] = { policyPack: f.policyPack, policy: f.policy, urn: f.subject.urn ?? "", ...where(f) };
+            if (f.changes) r.changes = f.changes;
+            remediations.push(r);
+        }
+    }
+    return {
+        schemaVersion: REPORT_SCHEMA_VERSION,
+        mode: model.mode,
+        ok: model.ok,
+        summary: summarize(model),
+        policyPacks: model.packs.map((p) => ({ name: p.name, version: p.version, policies: p.policies, disabled: p.allPolicies - p.policies })),
+        violations,
+        waivers,
+        remediations,
+    };
+}

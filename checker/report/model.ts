@@ -1,0 +1,324 @@
+/**
+ * The finding model every report format is written from: one Finding per verdict, can't-run notice,
+ * remediation and waiver, each with the part of the check it came from, the resource it is about
+ * (with the components around it) and where in the program's code that resource was made.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type { AnalysisResult, CapturedResource, PolicyDetails, PropertyChange, SourcePosition, Violation } from "../types";
+
+/** Which run a finding comes from: the engine-faithful preview, or the update-mode run of the same program. */
+export type Part = "preview" | "update";
+export type Mode = "preview" | "update" | "both";
+
+/** Where the program made a resource. Paths use `/`. */
+export interface Location {
+    /** Relative to the program folder (`app/index.ts`). */
+    file: string;
+    /** Relative to the repository root (the nearest folder above the program with `.git`), for SARIF and GitHub. */
+    repoFile: string;
+    line: number;
+    column: number;
+}
+
+export interface Subject {
+    urn?: string;
+    type?: string;
+    name?: string;
+    /** The resources it sits in, outermost first (components, or a custom resource given as `parent`). */
+    ancestors: { type: string; name: string }[];
+    /** The stack resource itself, or a finding about the whole stack. */
+    stack: boolean;
+}
+
+export type FindingKind = "violation" | "cant-run" | "remediation" | "waiver";
+
+export interface Finding {
+    kind: FindingKind;
+    part: Part;
+    policyPack: string;
+    policyPackVersion: string;
+    policy: string;
+    /** violation: its level; cant-run: "advisory" (as the engine reports it); remediation: "remediate"; waiver: "waived". */
+    level: "mandatory" | "advisory" | "remediate" | "waived";
+    severity?: string;
+    /** What the policy says about this resource, without the policy's description in front. */
+    message: string;
+    subject: Subject;
+    /** For a resource inside a component: the component's construction site in the program. Always set. */
+    location: Location;
+    /** Where the resource itself was made, when that is elsewhere in the program's own code (a component's file). */
+    madeAt?: Location;
+    /** remediation: what it changed. */
+    changes?: PropertyChange[];
+    /** cant-run: the value that was unknown (`.send-confirmation-policy.policy`). */
+    unknownAt?: string;
+    /** cant-run, mode both: the update part judged this (policy, resource); its verdicts are the update findings. */
+    judgedByUpdate?: boolean;
+    /** The violation as the engine reported it, for JSON. */
+    violation?: Violation;
+}
+
+export interface PackReport {
+    name: string;
+    version: string;
+    /** Policies that run (not disabled). */
+    policies: number;
+    /** Every policy of the pack, disabled ones included. */
+    allPolicies: number;
+    details: PolicyDetails[];
+    findings: Finding[];
+}
+
+/** What the check ran on, so findings can name files relative to the program and the repository. */
+export interface ReportContext {
+    mode?: Mode;
+    /** The program folder; positions outside it are still shown, relative to it. */
+    programDir?: string;
+    /** The program's entry file: the location of findings about the stack, or of resources with no position. */
+    entry?: string;
+    /** Defaults to the nearest folder above programDir holding `.git`, else programDir. */
+    repoRoot?: string;
+}
+
+export interface ReportModel {
+    mode: Mode;
+    ok: boolean;
+    resources: CapturedResource[];
+    packs: PackReport[];
+    findings: Finding[];
+    context: Required<Pick<ReportContext, "programDir" | "repoRoot">> & ReportContext;
+    /** Where the program made a resource, by the rule findings use (the entry file for the stack). */
+    locate(urn: string | undefined): Location;
+}
+
+const STACK_TYPE = "pulumi:pulumi:Stack";
+/** @pulumi/policy's UnknownValueError text, inside the engine's can't-run notice (proxy.js, server.js). */
+const CANT_RUN = / value at (\..*?) can't be known during preview\s*$/;
+
+export function findRepoRoot(dir: string): string {
+    for (let current = path.resolve(dir); ; ) {
+        if (fs.existsSync(path.join(current, ".git"))) return current;
+        const parent = path.dirname(current);
+        if (parent === current) return path.resolve(dir);
+        current = parent;
+    }
+}
+
+const posix = (p: string) => p.split(path.sep).join("/");
+
+/** The last part of a type token: `aws:sqs/queue:Queue` -> `Queue`, `serverless-guardrails:index:DeadLetterQueue` -> `DeadLetterQueue`. */
+export function shortType(type: string): string {
+    return type.split(":").pop() || type;
+}
+
+/** The engine's message starts with the policy's description and a newline; the rest is what it says about this resource. */
+function ownMessage(v: Violation, description: string | undefined): string {
+    const prefix = v.description ?? description;
+    if (prefix && v.message.startsWith(prefix + "\n")) return v.message.slice(prefix.length + 1);
+    if (prefix && v.message === prefix) return "";
+    return v.message;
+}
+
+class Locator {
+    readonly byUrn: Map<string, CapturedResource>;
+    private readonly byName = new Map<string, CapturedResource[]>();
+    readonly programDir: string;
+    readonly repoRoot: string;
+    private readonly entry: string;
+    private readonly stackName?: string;
+
+    constructor(resources: CapturedResource[], context: ReportContext) {
+        this.byUrn = new Map(resources.map((r) => [r.urn, r]));
+        for (const r of resources) {
+            const list = this.byName.get(r.name) ?? [];
+            list.push(r);
+            this.byName.set(r.name, list);
+        }
+        this.programDir = path.resolve(context.programDir ?? process.cwd());
+        this.repoRoot = context.repoRoot ? path.resolve(context.repoRoot) : findRepoRoot(this.programDir);
+        this.entry = context.entry ? path.resolve(context.entry) : path.join(this.programDir, "index.ts");
+        this.stackName = resources.find((r) => r.type === STACK_TYPE)?.name;
+    }
+
+    location(position: SourcePosition): Location {
+        return {
+            file: posix(path.relative(this.programDir, position.file)) || path.basename(position.file),
+            repoFile: posix(path.relative(this.repoRoot, position.file)) || path.basename(position.file),
+            line: position.line,
+            column: position.column,
+        };
+    }
+
+    private usable(r: CapturedResource | undefined): SourcePosition | undefined {
+        const p = r?.sourcePosition;
+        if (!p || r!.type === STACK_TYPE) return undefined;
+        return p.file.includes(`${path.sep}node_modules${path.sep}`) ? undefined : p;
+    }
+
+    ancestors(r: CapturedResource): CapturedResource[] {
+        const chain: CapturedResource[] = [];
+        const seen = new Set<string>([r.urn]);
+        for (let parent = r.parent ? this.byUrn.get(r.parent) : undefined; parent && parent.type !== STACK_TYPE && !seen.has(parent.urn); ) {
+            chain.unshift(parent);
+            seen.add(parent.urn);
+            parent = parent.parent ? this.byUrn.get(parent.parent) : undefined;
+        }
+        return chain;
+    }
+
+    subject(urn: string | undefined): Subject {
+        const r = urn ? this.byUrn.get(urn) : undefined;
+        if (!r) {
+            if (!urn) return { name: this.stackName, ancestors: [], stack: true };
+            const parts = urn.split("::");
+            return parts.length >= 4
+                ? { urn, type: parts[2].split("$").pop(), name: parts[3], ancestors: [], stack: false }
+                : { urn, ancestors: [], stack: false };
+        }
+        return { urn, type: r.type, name: r.name, ancestors: this.ancestors(r).map((a) => ({ type: a.type, name: a.name })), stack: r.type === STACK_TYPE };
+    }
+
+    /** The outermost enclosing resource's position (a component's construction site), else the resource's own, else the entry file. */
+    where(urn: string | undefined): { location: Location; madeAt?: Location } {
+        const r = urn ? this.byUrn.get(urn) : undefined;
+        const fallback: Location = this.location({ file: this.entry, line: 1, column: 1 });
+        if (!r) return { location: fallback };
+        const own = this.usable(r);
+        const chain = this.ancestors(r);
+        const outer = chain.map((a) => this.usable(a)).find((p): p is SourcePosition => !!p);
+        const primary = outer ?? own;
+        if (!primary) return { location: fallback };
+        const location = this.location(primary);
+        const inProgram = own && !path.relative(this.programDir, own.file).startsWith("..");
+        if (own && own !== primary && inProgram) return { location, madeAt: this.location(own) };
+        return { location };
+    }
+
+    /** The resource a stack policy's can't-run notice names: our pack puts the resource's name first in the unknown's path. */
+    named(unknownAt: string): CapturedResource | undefined {
+        const pathText = unknownAt.replace(/^\./, "");
+        let best: CapturedResource[] = [];
+        let bestLength = 0;
+        for (const [name, list] of this.byName) {
+            if ((pathText === name || pathText.startsWith(name + ".")) && name.length > bestLength) {
+                best = list;
+                bestLength = name.length;
+            }
+        }
+        if (best.length <= 1) return best[0];
+        const next = pathText.slice(bestLength + 1).split(".")[0];
+        return best.find((r) => next in (r.outputs ?? {}) || next in (r.inputs ?? {})) ?? best[0];
+    }
+}
+
+/** Mode both: which items of the merged result the update part gave (by identity), and which notices it judged. */
+export interface CheckParts {
+    fromUpdate?: ReadonlySet<object>;
+    /** Can't-run notices of the preview that the update part judged. */
+    judged?: ReadonlySet<Violation>;
+}
+
+/**
+ * Builds the model from an analysis. `result.violations` may mix both parts (see check.ts): a violation
+ * in `parts.updateViolations` comes from the update part, every other one from the base part.
+ */
+export function buildReport(result: AnalysisResult, context: ReportContext = {}, parts: CheckParts = {}): ReportModel {
+    const mode: Mode = context.mode ?? "preview";
+    const basePart: Part = mode === "update" ? "update" : "preview";
+    const locator = new Locator(result.resources, context);
+    const detailsOf = new Map<string, PolicyDetails>();
+    for (const pack of result.policyPacks) for (const d of pack.details ?? []) detailsOf.set(`${pack.name}\0${d.name}`, d);
+    const versionOf = new Map(result.policyPacks.map((p) => [p.name, p.version]));
+    const findings: Finding[] = [];
+
+    const base = (policyPack: string, policy: string, urn: string | undefined) => {
+        const { location, madeAt } = locator.where(urn);
+        const finding = { policyPack, policyPackVersion: versionOf.get(policyPack) ?? "", policy, subject: locator.subject(urn), location } as Finding;
+        if (madeAt) finding.madeAt = madeAt;
+        return finding;
+    };
+
+    for (const v of result.violations) {
+        const part: Part = parts.fromUpdate?.has(v) ? "update" : basePart;
+        const details = detailsOf.get(`${v.policyPack}\0${v.policy}`);
+        if (v.unknownAtPreview) {
+            const unknownAt = CANT_RUN.exec(v.message)?.[1];
+            const named = !v.urn && unknownAt ? locator.named(unknownAt) : undefined;
+            const finding: Finding = { ...base(v.policyPack, v.policy, v.urn ?? named?.urn), kind: "cant-run", part, level: "advisory", message: v.message, violation: v };
+            if (v.severity) finding.severity = v.severity;
+            if (unknownAt) finding.unknownAt = unknownAt;
+            if (parts.judged?.has(v)) finding.judgedByUpdate = true;
+            findings.push(finding);
+            continue;
+        }
+        const finding: Finding = {
+            ...base(v.policyPack, v.policy, v.urn),
+            kind: "violation",
+            part,
+            level: v.enforcementLevel === "mandatory" ? "mandatory" : "advisory",
+            message: ownMessage(v, details?.description),
+            violation: v,
+        };
+        if (v.severity) finding.severity = v.severity;
+        findings.push(finding);
+    }
+    for (const r of result.remediations) {
+        if (r.diagnostic) continue; // reported as the engine reports it: an advisory violation, above
+        const part: Part = parts.fromUpdate?.has(r) ? "update" : basePart;
+        const finding: Finding = { ...base(r.policyPack, r.policy, r.urn), kind: "remediation", part, level: "remediate", message: "" };
+        if (r.changes) finding.changes = r.changes;
+        findings.push(finding);
+    }
+    for (const w of result.waivers) {
+        const part: Part = parts.fromUpdate?.has(w) ? "update" : basePart;
+        findings.push({ ...base(w.policyPack, w.policy, w.urn), kind: "waiver", part, level: "waived", message: w.reason.replace(/^waived:\s*/, "") });
+    }
+
+    const packs: PackReport[] = result.policyPacks.map((p) => {
+        const details = p.details ?? [];
+        const enabled = details.length > 0 ? details.filter((d) => d.enforcementLevel !== "disabled").length : p.policies;
+        return { name: p.name, version: p.version, policies: enabled, allPolicies: p.policies, details, findings: findings.filter((f) => f.policyPack === p.name) };
+    });
+    return {
+        mode,
+        ok: !findings.some((f) => f.kind === "violation" && f.level === "mandatory"),
+        resources: result.resources,
+        packs,
+        findings,
+        context: { ...context, mode, programDir: locator.programDir, repoRoot: locator.repoRoot },
+        locate: (urn) => locator.where(urn).location,
+    };
+}
+
+/** "`failed-queue` in `DeadLetterQueue` `failed`" (outermost component first); the stack is "the stack `name`". */
+export function describeSubject(subject: Subject): string {
+    if (subject.stack) return subject.name ? `the stack \`${subject.name}\`` : "the stack";
+    const own = `\`${subject.name ?? subject.urn ?? "?"}\``;
+    if (subject.ancestors.length === 0) return own;
+    return `${own} in ${subject.ancestors.map((a) => `\`${shortType(a.type)}\` \`${a.name}\``).join(" › ")}`;
+}
+
+export function describeLocation(l: Location, file: "file" | "repoFile" = "file"): string {
+    return `${l[file]}:${l.line}:${l.column}`;
+}
+
+/** "`failed-queue` in `DeadLetterQueue` `failed`, app/index.ts:12:5" */
+export function describeWhere(f: Finding): string {
+    const made = f.madeAt ? ` (made at ${describeLocation(f.madeAt)})` : "";
+    return `${describeSubject(f.subject)}, ${describeLocation(f.location)}${made}`;
+}
+
+/** A value as a report shows it: secrets hidden, long values cut. */
+export function showValue(value: unknown): string {
+    if (value !== null && typeof value === "object" && (value as any)["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270") return "[secret]";
+    const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** "`memorySize` 128 → 1024", "`tracingConfig.mode` set to "Active"", "`x` removed (was 3)". */
+export function describeChange(c: PropertyChange): string {
+    if (!("before" in c)) return `\`${c.path}\` set to ${showValue(c.after)}`;
+    if (!("after" in c)) return `\`${c.path}\` removed (was ${showValue(c.before)})`;
+    return `\`${c.path}\` ${showValue(c.before)} → ${showValue(c.after)}`;
+}
