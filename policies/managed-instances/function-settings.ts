@@ -1,30 +1,9 @@
-import { MANAGED_INSTANCES, isManagedInstances } from "../lib/lambda-kinds";
+import { MANAGED_INSTANCES, MANAGED_INSTANCES_MINIMUM_MB, isManagedInstances, managedInstancesRuntimeProblem } from "../lib/lambda-kinds";
 import { resourcePolicy } from "../lib/policy";
 import { UNKNOWN, asBoolean, asNumber, asRecord, asString, isSet, known, peek } from "../lib/props";
 import { T } from "../lib/types";
 
-/** AWS: "The minimum supported function size is 2GB and 1 vCPU" (Lambda Managed Instances best practices). */
-export const MANAGED_INSTANCES_MINIMUM_MB = 2048;
-
 const CONFIG = `${MANAGED_INSTANCES}.lambdaManagedInstancesCapacityProviderConfig`;
-
-/** The oldest release of each runtime family that runs on Managed Instances (AWS: Lambda Managed Instances runtimes). */
-const runtimeFamilies: { pattern: RegExp; oldest: number; name: string }[] = [
-    { pattern: /^nodejs(\d+)\.x$/, oldest: 22, name: "Node.js 22" },
-    { pattern: /^python3\.(\d+)$/, oldest: 13, name: "Python 3.13" },
-    { pattern: /^java(\d+)$/, oldest: 21, name: "Java 21" },
-    { pattern: /^dotnet(\d+)$/, oldest: 8, name: ".NET 8" },
-    { pattern: /^provided\.al(\d+)$/, oldest: 2023, name: "provided.al2023" },
-];
-
-/** Undefined when the runtime runs on Managed Instances, else what to move to. */
-function runtimeProblem(runtime: string): string | undefined {
-    for (const family of runtimeFamilies) {
-        const match = family.pattern.exec(runtime);
-        if (match) return Number(match[1]) >= family.oldest ? undefined : `${family.name} or later`;
-    }
-    return "Node.js 22+, Python 3.13+, Java 21+, .NET 8+ or provided.al2023";
-}
 
 /** A number in [minimum, maximum] at `path` when set; a message otherwise. */
 function inRange(raw: unknown, path: string, label: string, minimum: number, maximum: number): string | undefined {
@@ -72,7 +51,7 @@ export const managedInstancesFunctionSettings = resourcePolicy<{}>({
         }
         if (peek(raw, "packageType") !== "Image" && isSet(raw, "runtime")) {
             const runtime = asString(known(raw, "runtime"));
-            const problem = runtime === undefined ? "a supported runtime" : runtimeProblem(runtime);
+            const problem = runtime === undefined ? "a supported runtime" : managedInstancesRuntimeProblem(runtime);
             if (problem) problems.push(`\`runtime\` ${runtime === undefined ? "is not a runtime name" : `\`${runtime}\` does not run on Managed Instances`}: use ${problem}.`);
         }
         const ratio = inRange(raw, `${CONFIG}.executionEnvironmentMemoryGibPerVcpu`, "executionEnvironmentMemoryGibPerVcpu", 2, 8);
