@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { PackClient } from "../../checker/pack-client";
 
 const root = path.resolve(__dirname, "..", "..");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -74,7 +75,7 @@ test("the program passes the pack", async () => {
  * Our own lockfile with the consumer as its root: every package the consumer needs is in it, with the tarball
  * \`npm ci\` cached, so \`npm install --offline\` resolves nothing from the registry (packuments are not cached).
  */
-function lockFor(pkg: { name: string; version: string; dependencies: Record<string, string>; devDependencies: Record<string, string> }) {
+function lockFor(pkg: { name: string; version: string; dependencies: Record<string, string>; devDependencies?: Record<string, string> }) {
     const lock = JSON.parse(fs.readFileSync(path.join(root, "package-lock.json"), "utf8"));
     const packages: Record<string, unknown> = { "": { name: pkg.name, version: pkg.version, dependencies: pkg.dependencies, devDependencies: pkg.devDependencies } };
     for (const [key, entry] of Object.entries<Record<string, unknown>>(lock.packages)) {
@@ -175,4 +176,54 @@ describe("the packed package", () => {
         const map = JSON.parse(fs.readFileSync(path.join(workdir, "app", "node_modules", "serverless-guardrails", "dist", "checker", "cli.js.map"), "utf8"));
         expect(map.sourcesContent?.[0]).toContain("serverless-guardrails check");
     });
+});
+
+describe("the policy pack on its own (what `pulumi policy publish` ships)", () => {
+    // pulumi/pulumi pkg/backend/httpstate/policypack.go: a nodejs pack is published with `npm pack` in its folder,
+    // and each enforcing machine unpacks it and runs `npm install` there (completeNodeJSInstall).
+    let packDir: string;
+    let steps: { install: ReturnType<typeof run>; build: ReturnType<typeof run> };
+
+    beforeAll(() => {
+        packDir = path.join(workdir, "policies");
+        const tracked = execFileSync("git", ["ls-files", "policies"], { cwd: root, encoding: "utf8" }).split("\n").filter(Boolean);
+        for (const file of tracked) {
+            const to = path.join(workdir, file);
+            fs.mkdirSync(path.dirname(to), { recursive: true });
+            fs.copyFileSync(path.join(root, file), to);
+        }
+        const manifest = JSON.parse(fs.readFileSync(path.join(packDir, "package.json"), "utf8"));
+        fs.writeFileSync(path.join(packDir, "package-lock.json"), JSON.stringify(lockFor(manifest), null, 2));
+        const install = run(npm, ["install", "--offline", "--no-audit", "--no-fund"], packDir);
+        const build = install.status === 0 ? run(npm, ["run", "build"], packDir) : install;
+        steps = { install, build };
+    }, 600_000);
+
+    test("`npm install && npm run build` work in a copy of policies/ alone, with no root install", () => {
+        expect(steps.install.output).not.toMatch(/EBADENGINE|install-scripts/);
+        expect(steps.install.status).toBe(0);
+        expect(steps.build.status).toBe(0);
+    });
+
+    test("`npm pack` of the pack holds the compiled pack and its manifest, and nothing else", () => {
+        const listing = JSON.parse(execFileSync(npm, ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: packDir, encoding: "utf8" }))[0].files.map((f: { path: string }) => f.path);
+        expect(listing).toEqual(expect.arrayContaining(["PulumiPolicy.yaml", "package.json", "bin/index.js", "bin/all.js"]));
+        expect(listing.filter((f: string) => !/^bin\/.*\.js$/.test(f) && !["PulumiPolicy.yaml", "package.json"].includes(f))).toEqual([]);
+        expect(listing.every((f: string) => !f.endsWith(".ts"))).toBe(true);
+    });
+
+    test("the built copy starts as the engine starts it and lists every policy", async () => {
+        const client = await PackClient.start(packDir, { startTimeoutMs: 60_000, callTimeoutMs: 60_000 });
+        try {
+            const info = await client.getAnalyzerInfo();
+            const ours = await PackClient.start(path.join(root, "policies"), { startTimeoutMs: 60_000, callTimeoutMs: 60_000 });
+            try {
+                expect(info.policies.map((p) => p.name)).toEqual((await ours.getAnalyzerInfo()).policies.map((p) => p.name));
+            } finally {
+                await ours.close();
+            }
+        } finally {
+            await client.close();
+        }
+    }, 120_000);
 });
