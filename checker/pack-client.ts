@@ -1,7 +1,12 @@
 /**
  * Starts a policy pack the way the Pulumi engine does and speaks the engine's Analyzer gRPC protocol
  * to it. Every wait has a time limit; a pack that dies is reported with its stderr; `close()` (or the
- * exit of this process) kills the pack's whole process group.
+ * exit of this process) kills the pack.
+ *
+ * The pack runs in this process's process group, so whatever ends the group (a CI time limit, Ctrl-C,
+ * `kill -9 -<pgid>`) ends the pack with it. When only this process dies, even by SIGKILL (the OOM killer),
+ * the pack notices: a watchdog thread started in it before the pack host loads sees its parent change
+ * and kills its own process. A thread, so that it works even while a policy keeps the main thread busy.
  */
 import { ChildProcess, spawn } from "child_process";
 import { createRequire } from "module";
@@ -24,6 +29,25 @@ export const DEFAULT_CALL_TIMEOUT_MS = 60_000;
 const KILL_GRACE_MS = 2_000;
 const STDERR_LIMIT = 64 * 1024;
 const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
+/** The longest wait a Node.js timer can time (a longer one fires at once). */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+const WATCHDOG_POLL_MS = 250;
+
+/**
+ * Loaded into the pack process with `--import` before the pack host: a thread that kills the pack as soon as
+ * its parent (this process) is gone, i.e. the pack has been reparented. `process.ppid` is read afresh each time.
+ */
+const WATCHDOG = (() => {
+    const thread = `const { workerData } = require("node:worker_threads");
+setInterval(() => { if (process.ppid !== workerData.parent) process.kill(process.pid, "SIGKILL"); }, workerData.pollMs);`;
+    const preload = `import { Worker } from "node:worker_threads";
+new Worker(${JSON.stringify(thread)}, { eval: true, workerData: { parent: process.ppid, pollMs: ${WATCHDOG_POLL_MS} } }).unref();`;
+    return `data:text/javascript,${encodeURIComponent(preload)}`;
+})();
+
+function timerMs(ms: number): number {
+    return Math.min(Math.max(ms, 1), MAX_TIMEOUT_MS);
+}
 
 /** A pack that could not be started, answered with an error, died, or did not answer in time. */
 export class PackError extends Error {
@@ -298,16 +322,12 @@ function analyzerInfoOf(info: analyzerPb.AnalyzerInfo): AnalyzerInfo {
 
 const livePacks = new Set<ChildProcess>();
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
-    if (child.pid === undefined) return;
+function killPack(child: ChildProcess, signal: NodeJS.Signals) {
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
     try {
-        process.kill(-child.pid, signal);
+        child.kill(signal);
     } catch {
-        try {
-            child.kill(signal);
-        } catch {
-            // already gone
-        }
+        // already gone
     }
 }
 
@@ -316,12 +336,12 @@ function installExitHook() {
     if (exitHookInstalled) return;
     exitHookInstalled = true;
     process.on("exit", () => {
-        for (const child of livePacks) killGroup(child, "SIGKILL");
+        for (const child of livePacks) killPack(child, "SIGKILL");
     });
     // Node does not run exit handlers when a signal ends the process: stop the packs, then end as the signal would.
     for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
         process.once(signal, () => {
-            for (const child of livePacks) killGroup(child, "SIGKILL");
+            for (const child of livePacks) killPack(child, "SIGKILL");
             if (process.listenerCount(signal) === 0) process.exit(code);
         });
     }
@@ -373,15 +393,14 @@ export class PackClient {
         const dir = path.resolve(packDir);
         const host = resolvePackHost(dir);
         installExitHook();
-        const child = spawn(process.execPath, [host, options.engineAddress ?? "127.0.0.1:0", dir], {
+        const child = spawn(process.execPath, ["--import", WATCHDOG, host, options.engineAddress ?? "127.0.0.1:0", dir], {
             cwd: dir,
             stdio: ["ignore", "pipe", "pipe"],
-            detached: true,
             env: { ...process.env, FORCE_COLOR: "0", ...options.env },
         });
         livePacks.add(child);
-        const pack = new PackClient(dir, child, options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
-        const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+        const pack = new PackClient(dir, child, timerMs(options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS));
+        const startTimeoutMs = timerMs(options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
         let port: number;
         try {
             port = await pack.readPort(startTimeoutMs);
@@ -546,7 +565,7 @@ export class PackClient {
         return analyzeResultOf(await this.call<analyzerPb.AnalyzeResponse>("analyzeStack", request));
     }
 
-    /** Closes the connection and kills the pack's process group (SIGTERM, then SIGKILL). Idempotent. */
+    /** Closes the connection and kills the pack (SIGTERM, then SIGKILL). Idempotent. */
     close(): Promise<void> {
         if (this.closing) return this.closing;
         this.closing = (async () => {
@@ -556,14 +575,13 @@ export class PackClient {
                 // closing a broken channel is fine
             }
             this.client = undefined;
-            // Even when the pack itself exited, its children may live on in its group.
-            killGroup(this.child, "SIGTERM");
+            killPack(this.child, "SIGTERM");
             if (!this.exited) {
-                const timer = setTimeout(() => killGroup(this.child, "SIGKILL"), KILL_GRACE_MS);
+                const timer = setTimeout(() => killPack(this.child, "SIGKILL"), KILL_GRACE_MS);
                 await this.exitPromise;
                 clearTimeout(timer);
             }
-            killGroup(this.child, "SIGKILL");
+            killPack(this.child, "SIGKILL");
             this.child.stdout?.destroy();
             this.child.stderr?.destroy();
             livePacks.delete(this.child);

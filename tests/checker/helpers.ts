@@ -13,10 +13,14 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 const copies: string[] = [];
 
-/** A private copy of a fixture pack in a temp folder (node_modules linked), so process checks see only this test's pack. */
+/**
+ * A private copy of a fixture pack (a name under tests/fixtures/packs, or a folder) in a temp folder (node_modules
+ * linked), so process checks see only this test's pack.
+ */
 export function copyPack(name: string): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sg-pack-${name}-`));
-    for (const file of fs.readdirSync(packDir(name))) fs.copyFileSync(path.join(packDir(name), file), path.join(dir, file));
+    const source = path.isAbsolute(name) ? name : packDir(name);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sg-pack-${path.basename(name)}-`));
+    for (const file of fs.readdirSync(source)) fs.copyFileSync(path.join(source, file), path.join(dir, file));
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
     copies.push(dir);
     return dir;

@@ -2,6 +2,7 @@
  * Shared by the hostile-input tests: the compiled serverless-guardrails pack started as the engine starts it,
  * configured as the engine configures it, and values in the engine's wire form (secrets marked).
  */
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { reconcileConfig, userConfigFrom, type UserConfig } from "../../checker/config";
@@ -40,4 +41,46 @@ export async function startPack(): Promise<PackClient> {
 export async function configure(pack: PackClient, config: UserConfig = {}): Promise<void> {
     const info = await pack.getAnalyzerInfo();
     await pack.configure(reconcileConfig(info, userConfigFrom({ "lambda-runtime-supported": "disabled", ...config })));
+}
+
+export interface CliRun {
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+}
+
+/** The CLI as its own process, as `npx serverless-guardrails` runs it; `detached` makes it lead its own process group. */
+export function spawnCli(args: string[], options: { detached?: boolean; env?: NodeJS.ProcessEnv } = {}) {
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "checker", "cli.ts"), ...args], {
+        cwd: ROOT,
+        detached: options.detached,
+        env: { ...process.env, ...options.env },
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+    const output = { stdout: "", stderr: "" };
+    child.stdout.on("data", (d) => (output.stdout += d));
+    child.stderr.on("data", (d) => (output.stderr += d));
+    const done = new Promise<CliRun>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal, ...output })));
+    return { child, output, done };
+}
+
+/** Runs the CLI to its end, with a time limit. */
+export async function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliRun> {
+    const { child, output, done } = spawnCli(args, options);
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+    const result = await done;
+    clearTimeout(timer);
+    if (result.signal === "SIGKILL") throw new Error(`the CLI did not finish in time\n${output.stderr}`);
+    return result;
+}
+
+/** Waits until `condition` holds, checking every 100 ms; false when `timeoutMs` passes first. */
+export async function eventually(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        if (condition()) return true;
+        if (Date.now() > deadline) return false;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
 }
