@@ -1,12 +1,14 @@
 import type { Node, ResourceGraph } from "../lib/graph";
+import { memo } from "../lib/graph/findings";
 import { describeNode, sourceMappings } from "../lib/graph/index";
-import { type RolePermissions, firstPermitted, hasResourcePatterns, mayDo, mayDoAnywhere, namedResources, permissionsOf } from "../lib/iam";
-import { UNKNOWN, asBoolean, asString, isSet, peek } from "../lib/props";
+import { type Grant, type RolePermissions, firstGrant, grantEverywhere, grantsOn, hasResourcePatterns, namedResources, permissionsOf } from "../lib/iam";
+import { UNKNOWN, asBoolean, isSet, peek } from "../lib/props";
 import { T } from "../lib/types";
 
 /**
  * The stack as a graph of event flow: "triggers" edges (a source invokes a function or feeds another
- * source) and "may write to" edges (a function's role allows it to put events into a source).
+ * source) and "may write to" edges (a function's role allows it to put events into a source), each
+ * write edge with the grant behind it and whether that grant names its target or is only a wildcard.
  */
 
 export interface FlowEdge {
@@ -19,25 +21,38 @@ export interface FlowEdge {
     certain: boolean;
     /** How `from` reaches `to`, completing "<from> ... <to>". */
     how: string;
+    /** For a write edge: the grant that allows it. */
+    grant?: Grant;
+}
+
+/** A write edge whose grant names its target: evidence enough for a mandatory loop finding. */
+export function isNamedWrite(e: FlowEdge): boolean {
+    return e.write && e.grant?.evidence === "named";
 }
 
 export interface FlowGraph {
     vertices: Node[];
     edges: FlowEdge[];
     out: FlowEdge[][];
-    /** The unknown property behind uncertain edges, for the engine's can't-run advisory. */
-    unknownPaths: Map<FlowEdge, string[]>;
+    /** Vertex of each node. */
+    index: Map<Node, number>;
 }
 
-const writeActions: Record<string, string[]> = {
+/**
+ * The IAM actions that put an event into a resource of each kind (a message, an object, a stream
+ * record, an invocation). IAM authorizes the batch and copy APIs with these too (SendMessageBatch by
+ * sqs:SendMessage, PublishBatch by sns:Publish, CopyObject and multipart uploads by s3:PutObject,
+ * TransactWriteItems by the item actions); tests check each is a Write action in AWS's data.
+ */
+export const writeActions: Record<string, string[]> = {
     [T.sqsQueue]: ["sqs:SendMessage"],
     [T.snsTopic]: ["sns:Publish"],
     [T.s3Bucket]: ["s3:PutObject"],
     [T.s3BucketV2]: ["s3:PutObject"],
-    [T.dynamodbTable]: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:TransactWriteItems", "dynamodb:DeleteItem"],
+    [T.dynamodbTable]: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"],
     [T.kinesisStream]: ["kinesis:PutRecord", "kinesis:PutRecords"],
     [T.eventBus]: ["events:PutEvents"],
-    [T.lambdaFunction]: ["lambda:InvokeFunction"],
+    [T.lambdaFunction]: ["lambda:InvokeFunction", "lambda:InvokeAsync"],
 };
 
 const anyKind: Record<string, string> = {
@@ -51,8 +66,22 @@ const anyKind: Record<string, string> = {
     [T.lambdaFunction]: "any function",
 };
 
-/** Services whose loops AWS's recursive loop detection does not see. */
-export const undetectedTypes = new Set<string>([T.dynamodbTable, T.kinesisStream, T.eventBus, T.eventRule, T.eventTarget, T.pipe]);
+/**
+ * What AWS's Lambda recursive loop detection follows: Lambda, SQS, SNS (since July 2023) and S3 (since
+ * July 2024); loops through any other service are not detected. Sources: AWS Lambda Developer Guide,
+ * "Use Lambda recursive loop detection to prevent infinite loops"
+ * (docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html), and the launch note of 2023-07-13
+ * (aws.amazon.com/about-aws/whats-new/2023/07/aws-lambda-detects-recursive-loops-lambda-functions/).
+ */
+export const detectedTypes = new Set<string>([T.lambdaFunction, T.sqsQueue, T.snsTopic, T.s3Bucket, T.s3BucketV2]);
+
+/** Resources that only carry a link the detection sees through (mappings, subscriptions, notifications, destinations). */
+const linkTypes = new Set<string>([T.lambdaEventSourceMapping, T.snsTopicSubscription, T.s3BucketNotification, T.lambdaEventInvokeConfig]);
+
+/** The resource of a loop that AWS's detection does not follow, if any. */
+export function undetectedIn(nodes: readonly Node[]): Node | undefined {
+    return nodes.find((n) => n.type !== HUB_TYPE && !detectedTypes.has(n.type) && !linkTypes.has(n.type));
+}
 
 export const DEFAULT_BUS_TYPE = "serverless-guardrails:virtual:DefaultEventBus";
 const HUB_TYPE = "serverless-guardrails:virtual:AnyResource";
@@ -73,15 +102,14 @@ export function describeVertex(node: Node): string {
 }
 
 class FlowBuilder {
-    readonly flow: FlowGraph = { vertices: [], edges: [], out: [], unknownPaths: new Map() };
-    private readonly index = new Map<Node, number>();
+    readonly flow: FlowGraph = { vertices: [], edges: [], out: [], index: new Map() };
     readonly defaultBus = virtualNode(DEFAULT_BUS_TYPE, "default");
 
     vertex(node: Node): number {
-        let i = this.index.get(node);
+        let i = this.flow.index.get(node);
         if (i === undefined) {
             i = this.flow.vertices.length;
-            this.index.set(node, i);
+            this.flow.index.set(node, i);
             this.flow.vertices.push(node);
             this.flow.out.push([]);
         }
@@ -89,11 +117,11 @@ class FlowBuilder {
     }
 
     has(node: Node): boolean {
-        return this.index.has(node);
+        return this.flow.index.has(node);
     }
 
-    edge(from: Node, to: Node, how: string, owner: Node | undefined, write = false, certain = true): FlowEdge {
-        const edge: FlowEdge = { from: this.vertex(from), to: this.vertex(to), owner, write, certain, how };
+    edge(from: Node, to: Node, how: string, owner: Node | undefined, grant?: Grant): FlowEdge {
+        const edge: FlowEdge = { from: this.vertex(from), to: this.vertex(to), owner, write: grant !== undefined, certain: grant?.permission !== "maybe", how, grant };
         this.flow.edges.push(edge);
         this.flow.out[edge.from].push(edge);
         return edge;
@@ -186,46 +214,50 @@ function addWrites(graph: ResourceGraph, b: FlowBuilder) {
     for (const fn of graph.ofType(T.lambdaFunction)) {
         const permissions = permissionsOf(graph, fn);
         if (permissions.statements.length === 0 && permissions.unknownDocuments.length === 0) continue;
-        // A Deny may exclude single resources from a `*` grant: judge each resource instead of "any".
-        const perResource = permissions.statements.some((st) => st.effect === "Deny");
+        // A Deny or a NotResource may leave single resources out of a wildcard: judge each resource instead of "any".
+        const perResource = permissions.statements.some((st) => st.effect === "Deny" || st.notResources !== undefined);
         for (const type of perResource ? [] : byType.keys()) {
             const actions = writeActions[type];
             if (!actions) continue;
-            const anywhere = firstPermitted(actions, (action) => mayDoAnywhere(permissions, action));
-            if (anywhere) {
-                const edge = b.edge(fn, hubFor(type), `may write to ${anyKind[type]} (\`${anywhere.action}\` on \`*\`)`, fn, true, anywhere.permission === "yes");
-                if (!edge.certain) b.flow.unknownPaths.set(edge, unknownPathOf(permissions));
-            }
+            const grant = firstGrant(actions, (action) => grantEverywhere(permissions, action, type));
+            if (grant) b.edge(fn, hubFor(type), `may write to ${anyKind[type]} (${describeWrite(grant)})`, fn, grant);
         }
         const candidates = new Set(namedResources(graph, permissions).filter((n) => b.has(n)));
         if (perResource || hasResourcePatterns(permissions)) for (const node of triggering) candidates.add(node);
         if (b.has(b.defaultBus)) candidates.add(b.defaultBus);
-        for (const target of candidates) addWrite(b, permissions, fn, target);
+        for (const target of candidates) addWrite(b, permissions, fn, target, perResource);
     }
 }
 
-function addWrite(b: FlowBuilder, permissions: RolePermissions, fn: Node, target: Node) {
-    const actions = writeActions[target.type === DEFAULT_BUS_TYPE ? T.eventBus : target.type];
+/** "`sqs:SendMessage`", or "`sqs:SendMessage` on `*`" when the grant is a wildcard. */
+function describeWrite(grant: Grant): string {
+    const on = grant.evidence === "wildcard" && grant.resourceEntry ? ` on \`${grant.resourceEntry}\`` : "";
+    return `\`${grant.action}\`${on}`;
+}
+
+function addWrite(b: FlowBuilder, permissions: RolePermissions, fn: Node, target: Node, perResource: boolean) {
+    const type = target.type === DEFAULT_BUS_TYPE ? T.eventBus : target.type;
+    const actions = writeActions[type];
     if (!actions) return;
-    const allowed = firstPermitted(actions, (action) => mayDo(permissions, action, target));
-    if (!allowed) return;
-    const edge = b.edge(fn, target, `may write to ${describeVertex(target)} (\`${allowed.action}\`)`, fn, true, allowed.permission === "yes");
-    if (!edge.certain) b.flow.unknownPaths.set(edge, unknownPathOf(permissions));
+    const named = firstGrant(actions, (action) => grantsOn(permissions, action, target, type).named);
+    if (named) b.edge(fn, target, `may write to ${describeVertex(target)} (${describeWrite(named)})`, fn, named);
+    // Without a Deny or NotResource, wildcards reach the target through the "any <kind>" vertex already.
+    if (!perResource || named?.permission === "yes") return;
+    const wildcard = firstGrant(actions, (action) => grantsOn(permissions, action, target, type).wildcard);
+    if (wildcard) b.edge(fn, target, `may write to ${describeVertex(target)} (${describeWrite(wildcard)})`, fn, wildcard);
 }
 
-function unknownPathOf(permissions: RolePermissions): string[] {
-    const document = permissions.unknownDocuments[0];
-    if (document) return [document.carrier.name, ...document.path];
-    const statement = permissions.statements.find((s) => [...(s.actions ?? []), ...(s.resources ?? [])].some((v) => asString(v) === undefined));
-    return statement?.carrier ? [statement.carrier.name, "policy"] : ["policy"];
-}
-
-/** The event flow of the stack: built once per graph. */
-export function flowOf(graph: ResourceGraph): FlowGraph {
+/** The event flow of the stack: built once per graph, shared by the loop and least-privilege policies. */
+export const flowOf = memo((graph: ResourceGraph): FlowGraph => {
     const builder = new FlowBuilder();
     addTriggers(graph, builder);
     addWrites(graph, builder);
     return builder.flow;
+});
+
+/** "queue `a` triggers function `f` through ...; function `f` may write to queue `a` (...)". */
+export function describeCycle(flow: FlowGraph, cycle: readonly FlowEdge[]): string {
+    return cycle.map((e) => `${describeVertex(flow.vertices[e.from])} ${e.how}`).join("; ");
 }
 
 /** Functions whose AWS recursive loop detection is turned off (`aws.lambda.FunctionRecursionConfig` with `Allow`). */

@@ -1,25 +1,78 @@
+import type { Node } from "../lib/graph";
 import { graphOf, type ResourceGraph } from "../lib/graph";
 import { findingOn, judgeEach } from "../lib/graph/findings";
-import { type Statement, globMatches, isWriteAction, permissionsOf, unknownDocumentError } from "../lib/iam";
+import { type Statement, changingActionsCovered, globMatches, isBroadAction, isEveryResource, permissionsOf, unknownDocumentError } from "../lib/iam";
 import { stackPolicy } from "../lib/policy";
 import { isUnknown } from "../lib/props";
 import { T } from "../lib/types";
+import { shortestPath, stronglyConnected } from "../loops/cycles";
+import { type FlowEdge, type FlowGraph, describeCycle, describeVertex, flowOf, isEventSource } from "../loops/event-flow";
 
 interface Config {
     allowedManagedPolicies: string[];
     resourceWildcardActions: string[];
 }
 
-function broadAction(s: Statement): string | undefined {
-    if (s.notActions) return `\`NotAction\` ${JSON.stringify(s.notActions)} (allows every other action)`;
-    const broad = (s.actions ?? []).find((a) => !isUnknown(a) && (a === "*" || /^[^:]+:\*$/.test(a)));
-    return broad ? `\`Action\` \`${broad}\`` : undefined;
+/** Long lists (a FullAccess policy's writes) are cut after this many entries. */
+const LISTED = 8;
+
+function list(items: readonly string[]): string {
+    const shown = items.slice(0, LISTED).map((i) => `\`${i}\``);
+    if (items.length > LISTED) shown.push(`${items.length - LISTED} more`);
+    return shown.length > 1 ? `${shown.slice(0, -1).join(", ")} and ${shown[shown.length - 1]}` : shown[0];
 }
 
-function writeOnAnyResource(s: Statement, allowed: readonly string[]): string | undefined {
-    if (!(s.resources ?? []).includes("*") && !s.notResources) return undefined;
-    const write = (s.actions ?? []).find((a) => !isUnknown(a) && isWriteAction(a) && !allowed.some((p) => globMatches(p, a, true)));
-    return write ? `write action \`${write}\` on \`Resource\` \`*\`` : undefined;
+/** What one policy (an origin) allows beyond least privilege: every broad action, and the writes it allows on every resource. */
+function excessOf(statements: readonly Statement[], allowedActions: readonly string[]): string[] {
+    const broad = new Set<string>();
+    const notActions: string[] = [];
+    const writes = new Set<string>();
+    const everywhere = new Set<string>();
+    for (const s of statements) {
+        if (s.effect !== "Allow") continue;
+        const condition = s.conditional ? " (under a condition)" : "";
+        if (s.notActions) notActions.push(`\`NotAction\` ${JSON.stringify(s.notActions)} (every other action)${condition}`);
+        for (const action of s.actions ?? []) if (!isUnknown(action) && isBroadAction(action)) broad.add(`${action}${condition}`);
+        const every = (s.resources ?? []).find((r) => !isUnknown(r) && isEveryResource(r)) ?? (s.notResources ? `NotResource ${JSON.stringify(s.notResources)}` : undefined);
+        // A condition (iam:PassedToService, aws:ResourceTag) usually narrows a grant on `*` to what AWS requires.
+        if (!every || s.conditional) continue;
+        for (const action of s.actions ?? []) {
+            if (isUnknown(action) || isBroadAction(action)) continue;
+            const covered = changingActionsCovered(action);
+            // Actions without a resource type can only be granted on `*`; some others are accepted there by config.
+            if (covered === "unknown service" || !covered.some((c) => c.resourceLevel && !allowedActions.some((p) => globMatches(p, c.action, true)))) continue;
+            writes.add(action);
+            everywhere.add(every);
+        }
+    }
+    const parts = [...(broad.size > 0 ? [list([...broad])] : []), ...notActions];
+    if (writes.size > 0) parts.push(`write actions ${list([...writes])} on ${list([...everywhere])}`);
+    return parts;
+}
+
+/** Wildcard writes of `fn` that could bring an event back to it, each with the way round. */
+function possibleLoops(flow: FlowGraph, component: Int32Array, fn: Node): { edge: FlowEdge; path: FlowEdge[] }[] {
+    const v = flow.index.get(fn);
+    if (v === undefined) return [];
+    const result: { edge: FlowEdge; path: FlowEdge[] }[] = [];
+    for (const edge of flow.out[v]) {
+        if (!edge.write || !edge.certain || edge.grant?.evidence !== "wildcard") continue;
+        const path = shortestPath(edge.to, v, flow.out, component, (e) => e.certain);
+        if (path.length > 0 && path.some((e) => isEventSource(flow.vertices[e.from]))) result.push({ edge, path });
+    }
+    return result;
+}
+
+/** "`sqs:SendMessage` on `*` would let function `f` re-trigger itself through queue `q`: queue `q` triggers ..." */
+function describeLoop(flow: FlowGraph, fn: Node, loop: { edge: FlowEdge; path: FlowEdge[] }): string {
+    // The first step is "any <kind> which includes <resource>": start the story at that resource.
+    const path = loop.path[0] && !loop.path[0].write && !isEventSource(flow.vertices[loop.path[0].from]) ? loop.path.slice(1) : loop.path;
+    const trigger = flow.vertices[path[0]?.from ?? loop.edge.to];
+    const grant = loop.edge.grant!;
+    return (
+        `\`${grant.action}\` on \`${grant.resourceEntry ?? "*"}\` would let function \`${fn.name}\` re-trigger itself through ` +
+        `${describeVertex(trigger)} (${describeCycle(flow, path)})`
+    );
 }
 
 export const lambdaRoleLeastPrivilege = stackPolicy<Config, ResourceGraph>(
@@ -29,14 +82,16 @@ export const lambdaRoleLeastPrivilege = stackPolicy<Config, ResourceGraph>(
         description:
             "A function whose role may do every action of a service, or write to every resource, turns one bug or " +
             "one injected input into damage across the account: deleting tables, emptying buckets, or publishing " +
-            "to the queue that triggers it in an endless loop.",
+            "to the queue that triggers it in an endless loop. Judged on AWS's own data: the documents of its managed " +
+            "policies and the access level of each action.",
         enforcementLevel: "advisory",
         severity: "high",
         tags: ["lambda", "iam", "security"],
         remediationSteps:
             "List the actions the function calls (`sqs:SendMessage`, not `sqs:*`) and the resources it calls them on " +
             "(the queue's `arn` output, not `*`), in an inline policy or `aws.iam.RolePolicy`. Replace broad AWS managed " +
-            "policies (`AmazonSQSFullAccess`, `AdministratorAccess`) with such a policy.",
+            "policies (`AmazonSQSFullAccess`, `AdministratorAccess`, the FullAccess policies of a default `CallbackFunction` " +
+            "role) with such a policy.",
         config: {
             allowedManagedPolicies: {
                 type: "array",
@@ -56,7 +111,9 @@ export const lambdaRoleLeastPrivilege = stackPolicy<Config, ResourceGraph>(
             resourceWildcardActions: {
                 type: "array",
                 items: { type: "string" },
-                description: "write actions allowed on Resource `*` because AWS supports no resource-level permission for them",
+                description:
+                    "write actions accepted on Resource `*` beyond those AWS lets be granted on `*` only (which are always accepted), " +
+                    "because granting them per resource is impractical",
                 default: [
                     "xray:PutTraceSegments",
                     "xray:PutTelemetryRecords",
@@ -70,22 +127,35 @@ export const lambdaRoleLeastPrivilege = stackPolicy<Config, ResourceGraph>(
         },
         check(graph, config) {
             const allowedManaged = Array.isArray(config.allowedManagedPolicies) ? config.allowedManagedPolicies : [];
-            const allowedActions = Array.isArray(config.resourceWildcardActions) ? config.resourceWildcardActions : [];
-            return judgeEach(graph.ofType(T.lambdaFunction), (fn) => {
+            const allowedActions = (Array.isArray(config.resourceWildcardActions) ? config.resourceWildcardActions : []).filter((a): a is string => typeof a === "string");
+            const functions = graph.ofType(T.lambdaFunction);
+            const flow = functions.length > 0 ? flowOf(graph) : undefined;
+            const component = flow ? stronglyConnected(flow.vertices.length, flow.out, (e) => e.certain) : new Int32Array(0);
+            return judgeEach(functions, (fn) => {
                 const permissions = permissionsOf(graph, fn);
-                const problems: string[] = [];
+                const byOrigin = new Map<string, Statement[]>();
                 for (const s of permissions.statements) {
-                    if (s.effect !== "Allow" || (s.managedPolicy && allowedManaged.includes(s.managedPolicy))) continue;
-                    const problem = broadAction(s) ?? writeOnAnyResource(s, allowedActions);
-                    if (problem && !problems.some((p) => p.startsWith(s.origin))) problems.push(`${s.origin} allows ${problem}`);
+                    if (s.managedPolicy && allowedManaged.includes(s.managedPolicy)) continue;
+                    const list = byOrigin.get(s.origin);
+                    if (list) list.push(s);
+                    else byOrigin.set(s.origin, [s]);
                 }
+                const loops = flow ? possibleLoops(flow, component, fn) : [];
+                const problems: string[] = [];
+                for (const [origin, statements] of byOrigin) {
+                    const parts = excessOf(statements, allowedActions);
+                    const closing = loops.filter((l) => l.edge.grant?.statement?.origin === origin).map((l) => describeLoop(flow!, fn, l));
+                    if (parts.length === 0 && closing.length === 0) continue;
+                    problems.push(`${origin} allows ${parts.length > 0 ? parts.join(", ") : "writes on every resource"}${closing.length > 0 ? `; ${closing.join("; ")}` : ""}`);
+                }
+                const unknown = permissions.unknownPolicies.map((u) => `\`${u.holder.name}\` attaches \`${u.arn}\`: ${u.reason}`);
+                const role = `The role \`${permissions.role?.name}\` of function \`${fn.name}\``;
+                const unjudged = `a policy that cannot be judged (${unknown.join("; ")})`;
                 if (problems.length > 0) {
-                    return findingOn(
-                        fn,
-                        `The role \`${permissions.role?.name}\` of function \`${fn.name}\` grants more than the function needs: ` +
-                            `${problems.join("; ")}. Name the exact actions and the resources' ARNs instead.`,
-                    );
+                    const also = unknown.length > 0 ? ` It also attaches ${unjudged}.` : "";
+                    return findingOn(fn, `${role} grants more than the function needs: ${problems.join("; ")}. Name the exact actions and the resources' ARNs instead.${also}`);
                 }
+                if (unknown.length > 0) return findingOn(fn, `${role} attaches ${unjudged}: it may grant anything. Attach the policy by the ARN AWS publishes it under.`);
                 if (permissions.unknownDocuments.length > 0) throw unknownDocumentError(permissions.unknownDocuments[0]);
                 return undefined;
             });

@@ -1,6 +1,7 @@
 import { noRecursiveLoops } from "../../../policies/loops/no-recursive-loops";
 import { T } from "../../../policies/lib/types";
 import { atFirstPreview, nowAndAtFirstPreview, ref, resource, survivesMalformed } from "../../helpers/graph-fixtures";
+import { atFirstPreviewChecked, functionWithRole, mapping, withoutDependencies } from "../../helpers/iam-fixtures";
 import { UNKNOWN, analyzeStack, type StackResourceInput } from "../../helpers/policy-harness";
 
 const SQS_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole";
@@ -16,10 +17,6 @@ function fnWithRole(name: string, action: string | string[], writesTo: string[],
         resource(T.iamRolePolicyAttachment, `${name}-sqs`, { role: `${name}-role`, policyArn: SQS_EXECUTION }, { role: [`${name}-role`] }),
         resource(T.lambdaFunction, name, { role: `arn:aws:iam::123456789012:role/${name}-role`, runtime: "nodejs22.x" }, { role: [`${name}-role`] }),
     ];
-}
-
-function mapping(name: string, source: string, fn: string, graph: StackResourceInput[], sourceKey = "arn"): StackResourceInput {
-    return resource(T.lambdaEventSourceMapping, name, { eventSourceArn: ref(graph, source, sourceKey), functionName: ref(graph, fn) }, { eventSourceArn: [source], functionName: [fn] });
 }
 
 /** Queue `jobs` feeds `worker`, which may send to `writesTo`. */
@@ -45,18 +42,62 @@ describe("no-recursive-loops", () => {
         for (const outcome of [known, preview]) {
             expect(outcome.violations).toHaveLength(1);
             expect(outcome.violations[0]).toMatch(/queue `jobs` triggers function `worker` through event source mapping `jobs-mapping`; function `worker` may write to queue `jobs` \(`sqs:SendMessage`\)/);
-            expect(outcome.violations[0]).toMatch(/stops such a loop only after about 16 invocations/);
+            expect(outcome.violations[0]).toMatch(/AWS's recursive loop detection would stop it, but only after about 16 rounds/);
             expect(outcome.urns[0]).toBe("urn:pulumi:test::test::aws:lambda/function:Function::worker");
+        }
+        expect(known.violations[0]).toMatch(/The grant that closes it: role policy `worker-policy` allows `sqs:SendMessage` on `arn:aws:sqs:us-east-1:123456789012:jobs` \(for function `worker`\)/);
+        // At a first preview the ARN is unknown: the document's property dependencies name the queue.
+        expect(preview.violations[0]).toMatch(/The grant that closes it: role policy `worker-policy` allows `sqs:SendMessage` on the ARN of queue `jobs`/);
+    });
+
+    test("violating: an explicit self-write is still a loop in update mode, at a second preview and in an audit without property dependencies", async () => {
+        const update = sqsWorker("jobs", { stringDocument: true });
+        expect((await run(update)).violations).toEqual([expect.stringMatching(/function `worker` may write to queue `jobs` \(`sqs:SendMessage`\)/)]);
+        // A second preview: the resources exist, their outputs and the stored document are known; a new unknown elsewhere changes nothing.
+        const second = [...update, resource(T.sqsQueue, "new-queue", { arn: UNKNOWN, url: UNKNOWN })];
+        expect((await run(second)).violations).toHaveLength(1);
+        expect((await run(withoutDependencies(update))).violations).toEqual([expect.stringMatching(/queue `jobs` triggers function `worker`.*may write to queue `jobs`/)]);
+    });
+
+    test("compliant: a loop possible only through a wildcard grant is not a mandatory finding (lambda-role-least-privilege reports it)", async () => {
+        const wildcards: { name: string; statements?: object[]; managed?: string[] }[] = [
+            { name: "`sqs:*` on `*`", statements: [{ Effect: "Allow", Action: "sqs:*", Resource: "*" }] },
+            { name: "every queue by pattern", statements: [{ Effect: "Allow", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:*:*:*" }] },
+            { name: "every queue of the account", statements: [{ Effect: "Allow", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:123456789012:*" }] },
+            { name: "NotResource", statements: [{ Effect: "Allow", Action: "sqs:SendMessage", NotResource: "arn:aws:sqs:us-east-1:123456789012:out" }] },
+            { name: "FullAccess managed policy", managed: ["AmazonSQSFullAccess"] },
+            { name: "PowerUserAccess", managed: ["PowerUserAccess"] },
+        ];
+        for (const { name, statements, managed } of wildcards) {
+            const graph: StackResourceInput[] = [resource(T.sqsQueue, "jobs"), resource(T.sqsQueue, "out")];
+            graph.push(...functionWithRole("worker", { statements, managed }));
+            graph.push(mapping("jobs-mapping", "jobs", "worker", graph));
+            const { known, preview } = await nowAndAtFirstPreview(noRecursiveLoops, graph);
+            expect({ name, known, preview }).toEqual({ name, known: { violations: [], urns: [] }, preview: { violations: [], urns: [] } });
         }
     });
 
-    test("violating: `sqs:*` on `*` reaches every queue that triggers a function", async () => {
+    test("violating: a name pattern that fits the trigger and not every queue is a grant that names it", async () => {
         const graph: StackResourceInput[] = [resource(T.sqsQueue, "jobs")];
-        graph.push(...fnWithRole("worker", "sqs:*", ["*"], graph));
+        graph.push(...functionWithRole("worker", { statements: [{ Effect: "Allow", Action: "sqs:Send*", Resource: "arn:aws:sqs:*:*:job*" }] }));
         graph.push(mapping("jobs-mapping", "jobs", "worker", graph));
-        const { known, preview } = await nowAndAtFirstPreview(noRecursiveLoops, graph);
-        expect(known.violations[0]).toMatch(/may write to any SQS queue \(`sqs:SendMessage` on `\*`\); any SQS queue which includes queue `jobs`/);
-        expect(preview.violations).toEqual(known.violations);
+        const outcome = await run(graph);
+        expect(outcome.violations).toEqual([expect.stringMatching(/The grant that closes it: role policy `worker-policy` allows `sqs:Send\*` on `arn:aws:sqs:\*:\*:job\*`/)]);
+        // The explicit grant wins over a FullAccess policy on the same role.
+        graph.push(resource(T.iamRolePolicyAttachment, "worker-full", { role: "worker-role", policyArn: "arn:aws:iam::aws:policy/AmazonSQSFullAccess" }, { role: ["worker-role"] }));
+        expect((await run(graph)).violations).toEqual([expect.stringMatching(/allows `sqs:Send\*` on `arn:aws:sqs:\*:\*:job\*`/)]);
+    });
+
+    test("unknown at preview: a document the provider's Check made unknown, built from the trigger, gets the can't-run notice naming the role and the queue", async () => {
+        const graph = sqsWorker("jobs");
+        const preview = await run(atFirstPreviewChecked(graph));
+        expect(preview.violations).toEqual([]);
+        expect(preview.cantRunAtPreview).toBe(
+            "the policy document at .worker-policy.policy of role `worker-role` can't be known during preview: it is built from outputs of queue `jobs`; the update judges what it grants",
+        );
+        expect((await run(graph)).violations).toHaveLength(1);
+        // Built from another queue only: no loop to wait for.
+        expect(await run(atFirstPreviewChecked(sqsWorker("out")))).toEqual({ violations: [], urns: [] });
     });
 
     test("violating: DynamoDB stream loop says AWS's loop detection will not stop it", async () => {
@@ -67,20 +108,27 @@ describe("no-recursive-loops", () => {
         for (const outcome of [known, preview]) {
             expect(outcome.violations).toHaveLength(1);
             expect(outcome.violations[0]).toMatch(/`dynamodb:UpdateItem`/);
-            expect(outcome.violations[0]).toMatch(/does not see loops through DynamoDB table `orders`: nothing stops this one/);
+            expect(outcome.violations[0]).toMatch(/AWS's recursive loop detection follows only Lambda, SQS, SNS and S3, not DynamoDB table `orders`: it would not stop this loop/);
         }
     });
 
     test("violating: EventBridge rule on the default bus whose target may put events there", async () => {
         const graph: StackResourceInput[] = [resource(T.eventRule, "on-order", { eventPattern: JSON.stringify({ source: ["shop"] }) })];
         graph.push(...fnWithRole("handler", "events:PutEvents", ["*"], graph));
+        graph.find((r) => r.name === "handler-policy")!.props.policy = {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: "events:PutEvents", Resource: "arn:aws:events:us-east-1:123456789012:event-bus/default" }],
+        };
         graph.push(resource(T.eventTarget, "on-order-target", { rule: "on-order", arn: ref(graph, "handler") }, { rule: ["on-order"], arn: ["handler"] }));
         const { known, preview } = await nowAndAtFirstPreview(noRecursiveLoops, graph);
         for (const outcome of [known, preview]) {
             expect(outcome.violations).toHaveLength(1);
             expect(outcome.violations[0]).toMatch(/the default EventBridge bus matches EventBridge rule `on-order`/);
-            expect(outcome.violations[0]).toMatch(/nothing stops this one/);
+            expect(outcome.violations[0]).toMatch(/it would not stop this loop/);
         }
+        // `events:PutEvents` on `*` only: the least-privilege policy's finding, not a mandatory loop.
+        graph.find((r) => r.name === "handler-policy")!.props.policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "events:PutEvents", Resource: "*" }] };
+        expect((await run(graph)).violations).toEqual([]);
     });
 
     test("violating: a loop through two functions and an SNS topic is reported once", async () => {

@@ -1,6 +1,7 @@
 import { lambdaRoleLeastPrivilege } from "../../../policies/security/lambda-role-least-privilege";
 import { T } from "../../../policies/lib/types";
 import { nowAndAtFirstPreview, ref, resource } from "../../helpers/graph-fixtures";
+import { MANAGED, atFirstPreviewChecked, functionWithRole, mapping } from "../../helpers/iam-fixtures";
 import { UNKNOWN, analyzeStack, type StackResourceInput } from "../../helpers/policy-harness";
 
 const ARN = {
@@ -40,6 +41,9 @@ const scoped = doc(
 
 const run = (resources: StackResourceInput[], config?: Record<string, unknown>) => analyzeStack(lambdaRoleLeastPrivilege, resources, config);
 
+/** A function whose role has only these AWS managed policies. */
+const withManaged = (...paths: string[]) => run(functionWithRole("fn", { managed: paths }));
+
 describe("lambda-role-least-privilege", () => {
     test("compliant: exact actions on the queues' ARNs, plus the basic execution role", async () => {
         const outcome = await run(stack(scoped));
@@ -50,50 +54,118 @@ describe("lambda-role-least-privilege", () => {
     test("violating: `sqs:*` in a role policy, reported on the function", async () => {
         const outcome = await run(stack(doc({ Effect: "Allow", Action: "sqs:*", Resource: ARN.queue })));
         expect(outcome.violations).toHaveLength(1);
-        expect(outcome.violations[0]).toMatch(/worker-role.*role policy `worker-policy` allows `Action` `sqs:\*`/);
+        expect(outcome.violations[0]).toMatch(/role `worker-role` of function `worker`.*role policy `worker-policy` allows `sqs:\*`/);
         expect(outcome.urns[0]).toBe("urn:pulumi:test::test::aws:lambda/function:Function::worker");
     });
 
-    test("violating: Action `*`, NotAction, and a write on Resource `*`", async () => {
-        expect((await run(stack(doc({ Effect: "Allow", Action: "*", Resource: "*" })))).violations[0]).toMatch(/`Action` `\*`/);
-        expect((await run(stack(doc({ Effect: "Allow", NotAction: "iam:*", Resource: "*" })))).violations[0]).toMatch(/NotAction/);
-        expect((await run(stack(doc({ Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem"], Resource: "*" })))).violations[0]).toMatch(
-            /write action `dynamodb:PutItem` on `Resource` `\*`/,
-        );
-    });
-
-    test("compliant: reads on `*`, Deny statements and actions without resource-level permissions", async () => {
+    test("violating: every broad action of every statement, `NotAction`, and every write on `*` (by AWS's access levels)", async () => {
         const outcome = await run(
             stack(
                 doc(
-                    { Effect: "Allow", Action: ["s3:Get*", "dynamodb:Query"], Resource: "*" },
+                    { Effect: "Allow", Action: ["logs:*", "cloudwatch:*", "logs:PutLogEvents"], Resource: "*" },
+                    { Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "s3:Put*"], Resource: "*" },
+                    { Effect: "Allow", Action: "*", Resource: ARN.out },
+                ),
+            ),
+        );
+        expect(outcome.violations).toHaveLength(1);
+        expect(outcome.violations[0]).toMatch(
+            /role policy `worker-policy` allows `logs:\*`, `cloudwatch:\*` and `\*`, write actions `logs:PutLogEvents`, `dynamodb:PutItem`, `dynamodb:DeleteItem` and `s3:Put\*` on `\*`/,
+        );
+        expect(outcome.violations[0]).not.toMatch(/GetItem/);
+        expect((await run(stack(doc({ Effect: "Allow", NotAction: "iam:*", Resource: "*" })))).violations[0]).toMatch(/`NotAction` \["iam:\*"\] \(every other action\)/);
+        // A pattern that fits every resource of any kind counts as `*`.
+        expect((await run(stack(doc({ Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::*/*" })))).violations[0]).toMatch(/write actions `s3:PutObject` on `arn:aws:s3:::\*\/\*`/);
+    });
+
+    test("compliant: reads on `*`, Deny statements, conditional grants and actions AWS grants on `*` only", async () => {
+        const outcome = await run(
+            stack(
+                doc(
+                    { Effect: "Allow", Action: ["s3:Get*", "dynamodb:Query", "sqs:ReceiveMessage"], Resource: "*" },
                     { Effect: "Deny", Action: "*", Resource: "*" },
-                    { Effect: "Allow", Action: ["xray:PutTraceSegments", "cloudwatch:PutMetricData"], Resource: "*" },
+                    { Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutSpans", "cloudwatch:PutMetricData"], Resource: "*" },
+                    { Effect: "Allow", Action: "iam:PassRole", Resource: "*", Condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } } },
                 ),
             ),
         );
         expect(outcome.violations).toEqual([]);
     });
 
-    test("violating: broad AWS managed policy attached; allowed list is configurable", async () => {
-        const attach = (name: string, arn: string): StackResourceInput => ({
-            type: T.iamRolePolicyAttachment,
-            name,
-            props: { role: "worker-role", policyArn: arn },
-            propertyDependencies: { role: ["worker-role"] },
-        });
-        const resources = stack(scoped, [attach("full", "arn:aws:iam::aws:policy/AmazonSQSFullAccess")]);
-        expect((await run(resources)).violations[0]).toMatch(/AWS managed policy `AmazonSQSFullAccess` allows `Action` `sqs:\*`/);
-        expect((await run(resources, { allowedManagedPolicies: ["AmazonSQSFullAccess", "AWSLambdaBasicExecutionRole"] })).violations).toEqual([]);
-        const basicOnly = await run(stack(scoped), { allowedManagedPolicies: [] });
-        expect(basicOnly.violations[0]).toMatch(/AWSLambdaBasicExecutionRole.*logs:CreateLogGroup/);
+    test("violating: the managed policies seen missed on public programs give their findings, from AWS's documents", async () => {
+        const expected: [string, RegExp][] = [
+            ["CloudWatchLogsFullAccess", /AWS managed policy `CloudWatchLogsFullAccess` allows `logs:\*`/],
+            ["AWSLambdaExecute", /AWS managed policy `AWSLambdaExecute` allows `logs:\*`, write actions `s3:PutObject` on `arn:aws:s3:::\*`/],
+            ["AmazonAthenaFullAccess", /AWS managed policy `AmazonAthenaFullAccess` allows `athena:\*`/],
+            ["CloudWatchFullAccessV2", /AWS managed policy `CloudWatchFullAccessV2` allows .*`cloudwatch:\*`, `logs:\*`/],
+            ["CloudWatchEventsFullAccess", /AWS managed policy `CloudWatchEventsFullAccess` allows `events:\*`, `schemas:\*`, `scheduler:\*` and `pipes:\*`/],
+            ["AmazonCognitoPowerUser", /AWS managed policy `AmazonCognitoPowerUser` allows `cognito-identity:\*`, `cognito-idp:\*` and `cognito-sync:\*`/],
+        ];
+        for (const [name, pattern] of expected) {
+            const outcome = await withManaged(name);
+            expect({ name, violations: outcome.violations }).toEqual({ name, violations: [expect.stringMatching(pattern)] });
+        }
     });
 
-    test("violating: statements found through inline policies, managed policy ARNs and aws.iam.Policy attachments", async () => {
+    test("violating: FullAccess policies; compliant: the Lambda execution roles and the X-Ray daemon policy as they are", async () => {
+        for (const [name, broad] of [
+            ["AmazonSQSFullAccess", "sqs:*"],
+            ["AmazonKinesisFullAccess", "kinesis:*"],
+            ["AmazonDynamoDBFullAccess", "dynamodb:*"],
+            ["AmazonS3FullAccess", "s3:*"],
+        ]) {
+            expect((await withManaged(name)).violations[0]).toContain(`AWS managed policy \`${name}\` allows \`${broad}\``);
+        }
+        const execution = [
+            "service-role/AWSLambdaBasicExecutionRole",
+            "service-role/AWSLambdaSQSQueueExecutionRole",
+            "service-role/AWSLambdaKinesisExecutionRole",
+            "service-role/AWSLambdaDynamoDBExecutionRole",
+            "AWSXRayDaemonWriteAccess",
+        ];
+        expect((await withManaged(...execution)).violations).toEqual([]);
+        // Judged on their documents when they are not accepted by config.
+        const judged = await run(functionWithRole("fn", { managed: execution }), { allowedManagedPolicies: [] });
+        expect(judged.violations[0]).toMatch(/AWS managed policy `AWSLambdaBasicExecutionRole` allows write actions `logs:CreateLogGroup`, `logs:CreateLogStream` and `logs:PutLogEvents` on `\*`/);
+        expect(judged.violations[0]).not.toMatch(/AWSXRayDaemonWriteAccess/);
+    });
+
+    test("violating: an attached ARN that names no AWS managed policy is reported as such, not taken as granting nothing", async () => {
+        const typo = await withManaged("AmazonSQSFullAcess");
+        expect(typo.violations).toHaveLength(1);
+        expect(typo.violations[0]).toMatch(
+            /role `fn-role` of function `fn` attaches a policy that cannot be judged \(`fn-AmazonSQSFullAcess` attaches `arn:aws:iam::aws:policy\/AmazonSQSFullAcess`: no AWS managed policy has this name/,
+        );
+        const wrongPath = await withManaged("AWSLambdaBasicExecutionRole", "AmazonSQSFullAccess");
+        expect(wrongPath.violations[0]).toMatch(/allows `sqs:\*`.* It also attaches a policy that cannot be judged \(.*AWS publishes `AWSLambdaBasicExecutionRole` as `arn:aws:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole`, not at this path/);
+        const viaRole = functionWithRole("fn");
+        viaRole[0].props.managedPolicyArns = [MANAGED("NoSuchPolicyAtAll")];
+        expect((await run(viaRole)).violations[0]).toMatch(/`fn-role` attaches `arn:aws:iam::aws:policy\/NoSuchPolicyAtAll`/);
+    });
+
+    test("violating: a consumer whose only write grant is a wildcard gets the finding, naming the loop it would allow", async () => {
+        const graph: StackResourceInput[] = [resource(T.sqsQueue, "jobs")];
+        graph.push(...functionWithRole("worker", { managed: ["AmazonSQSFullAccess", "service-role/AWSLambdaBasicExecutionRole"] }));
+        graph.push(mapping("jobs-mapping", "jobs", "worker", graph));
+        const { known, preview } = await nowAndAtFirstPreview(lambdaRoleLeastPrivilege, graph);
+        for (const outcome of [known, preview]) {
+            expect(outcome.violations).toHaveLength(1);
+            expect(outcome.violations[0]).toMatch(
+                /AWS managed policy `AmazonSQSFullAccess` allows `sqs:\*`; `sqs:SendMessage` on `\*` would let function `worker` re-trigger itself through queue `jobs` \(queue `jobs` triggers function `worker` through event source mapping `jobs-mapping`\)/,
+            );
+        }
+        // An inline wildcard says the same, and an explicit grant on another queue closes no loop.
+        const inline: StackResourceInput[] = [resource(T.sqsQueue, "jobs"), resource(T.sqsQueue, "out")];
+        inline.push(...functionWithRole("worker", { statements: [{ Effect: "Allow", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:*:*:*" }] }));
+        inline.push(mapping("jobs-mapping", "jobs", "worker", inline));
+        expect((await run(inline)).violations[0]).toMatch(/`sqs:SendMessage` on `arn:aws:sqs:\*:\*:\*` would let function `worker` re-trigger itself through queue `jobs`/);
+    });
+
+    test("statements found through inline policies, managed policy ARNs and aws.iam.Policy attachments", async () => {
         const broad = doc({ Effect: "Allow", Action: "s3:*", Resource: "*" });
         const inline = stack(scoped);
         inline[2].props.inlinePolicies = [{ name: "inline", policy: broad }];
-        expect((await run(inline)).violations[0]).toMatch(/inline policy `inline` of role `worker-role`/);
+        expect((await run(inline)).violations[0]).toMatch(/inline policy `inline` of role `worker-role` allows `s3:\*`/);
 
         const customer: StackResourceInput[] = [
             { type: T.iamPolicy, name: "custom", props: { arn: "arn:aws:iam::123456789012:policy/custom", policy: broad } },
@@ -104,16 +176,18 @@ describe("lambda-role-least-privilege", () => {
                 propertyDependencies: { role: ["worker-role"], policyArn: ["custom"] },
             },
         ];
-        expect((await run(stack(scoped, customer))).violations[0]).toMatch(/policy `custom` allows `Action` `s3:\*`/);
+        expect((await run(stack(scoped, customer))).violations[0]).toMatch(/policy `custom` allows `s3:\*`/);
 
         const viaRole = stack(scoped, [customer[0]]);
-        viaRole[2].props.managedPolicyArns = ["arn:aws:iam::123456789012:policy/custom"];
-        expect((await run(viaRole)).violations[0]).toMatch(/policy `custom`/);
+        viaRole[2].props.managedPolicyArns = ["arn:aws:iam::123456789012:policy/custom", MANAGED("AmazonKinesisFullAccess")];
+        const both = (await run(viaRole)).violations[0];
+        expect(both).toMatch(/policy `custom` allows `s3:\*`/);
+        expect(both).toMatch(/AWS managed policy `AmazonKinesisFullAccess` allows `kinesis:\*`/);
     });
 
-    test("unknown at preview: the same graphs at a first preview give the same verdicts (object documents keep their actions)", async () => {
+    test("unknown at preview: object documents keep their actions (same verdicts); inlinePolicies and managedPolicyArns unknown in the planned state are unset", async () => {
         const graph = (action: string, resourceOf: (g: StackResourceInput[]) => string): StackResourceInput[] => {
-            const g: StackResourceInput[] = [resource(T.sqsQueue, "jobs"), resource(T.iamRole, "worker-role", { assumeRolePolicy: "{}" })];
+            const g: StackResourceInput[] = [resource(T.sqsQueue, "jobs"), resource(T.iamRole, "worker-role", { assumeRolePolicy: "{}", inlinePolicies: UNKNOWN, managedPolicyArns: UNKNOWN })];
             const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: resourceOf(g) }] };
             g.push(resource(T.iamRolePolicy, "worker-policy", { role: ref(g, "worker-role", "id"), policy }, { role: ["worker-role"], policy: ["jobs"] }));
             g.push(resource(T.lambdaFunction, "worker", { role: ref(g, "worker-role") }, { role: ["worker-role"] }));
@@ -129,10 +203,21 @@ describe("lambda-role-least-privilege", () => {
         }
     });
 
-    test("unknown at preview: a document that is wholly unknown gets the engine's can't-run advisory", async () => {
+    test("unknown at preview: a document the provider's Check made unknown gets the can't-run notice naming the role and what it is built from", async () => {
         const outcome = await run(stack(UNKNOWN));
         expect(outcome.violations).toEqual([]);
-        expect(outcome.cantRunAtPreview).toMatch(/worker-policy\.policy can't be known during preview/);
+        expect(outcome.cantRunAtPreview).toBe(
+            "the policy document at .worker-policy.policy of role `worker-role` can't be known during preview: it is built from outputs of queue `jobs`, queue `out`; the update judges what it grants",
+        );
+        const graph: StackResourceInput[] = [resource(T.sqsQueue, "jobs")];
+        graph.push(...functionWithRole("worker", { statements: [{ Effect: "Allow", Action: "sqs:*", Resource: ref(graph, "jobs") }], from: ["jobs"], object: true }));
+        expect((await run(graph)).violations).toHaveLength(1);
+        const preview = await run(atFirstPreviewChecked(graph));
+        expect(preview.violations).toEqual([]);
+        expect(preview.cantRunAtPreview).toMatch(/\.worker-policy\.policy of role `worker-role` can't be known during preview: it is built from outputs of queue `jobs`/);
+        // A finding the preview can give is given, unknown documents aside.
+        graph.push(resource(T.iamRolePolicyAttachment, "worker-full", { role: "worker-role", policyArn: MANAGED("AmazonS3FullAccess") }, { role: ["worker-role"] }));
+        expect((await run(atFirstPreviewChecked(graph))).violations[0]).toMatch(/AmazonS3FullAccess/);
     });
 
     test("malformed: odd documents and roles give no verdict and never throw", async () => {
@@ -144,6 +229,7 @@ describe("lambda-role-least-privilege", () => {
         weird[2].props.managedPolicyArns = [null, 7, { a: 1 }];
         await expect(run(weird)).resolves.toMatchObject({ violations: [] });
         await expect(run([{ type: T.lambdaFunction, name: "lonely", props: {} }])).resolves.toMatchObject({ violations: [] });
+        await expect(run(stack(doc({ Effect: "Allow", Action: [7, null, "nosuchservice:*", "sqs"], Resource: [null, "*"] })))).resolves.toMatchObject({ violations: [expect.stringMatching(/`nosuchservice:\*`/)] });
     });
 
     test("waiver: the function is not applicable, with the reason", async () => {

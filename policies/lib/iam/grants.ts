@@ -1,0 +1,301 @@
+import { arnResource, arnService } from "../arns";
+import type { Node, ResourceGraph } from "../graph";
+import { describeNode } from "../graph/findings";
+import { asString, isUnknown } from "../props";
+import { T } from "../types";
+import { globMatches } from "./actions";
+import type { Statement, UnknownDocument } from "./documents";
+import type { RolePermissions } from "./permissions";
+
+/**
+ * "May this role do action X on resource N", with the grant that allows it and how strongly it points at
+ * N: a grant that names N (through the document's property dependencies, N's ARN, or a name pattern that
+ * fits N and not every resource of its kind) is evidence about N; a wildcard (`*`, `arn:aws:sqs:*:*:*`,
+ * a `NotResource`) allows N only because it allows everything of N's kind.
+ */
+
+/** "yes" when a statement allows it, "maybe" when only an unknown document or value could, else "no". */
+export type Permission = "yes" | "maybe" | "no";
+
+export type Evidence = "named" | "wildcard";
+
+export interface Grant {
+    permission: "yes" | "maybe";
+    evidence: Evidence;
+    /** The action asked about ("sqs:SendMessage"). */
+    action: string;
+    /** The statement that allows it; undefined when only an unknown document could. */
+    statement?: Statement;
+    document?: UnknownDocument;
+    /** The statement's entry that covers the action: "sqs:*", or "NotAction [...]". */
+    actionEntry?: string;
+    /** The statement's entry that covers the resource: "*", an ARN pattern, "NotResource [...]"; undefined when unknown. */
+    resourceEntry?: string;
+    /** The resource an unknown entry stands for, through the document's property dependencies. */
+    via?: Node;
+}
+
+/** How the ARNs of a kind of resource look: its service, its name within the resource part, two made-up resource parts. */
+interface Kind {
+    service: string;
+    name(resource: string): string | undefined;
+    /** Resource parts of two resources with unrelated names: a pattern that fits both fits every resource of the kind. */
+    probes: [string, string];
+    /** S3: actions on a bucket's objects (`<bucket ARN>/<key>`). */
+    objects?: boolean;
+}
+
+const segment = (separator: string, index: number) => (resource: string) => resource.split(separator)[index];
+
+const s3: Kind = { service: "s3", name: segment("/", 0), probes: ["zq0probe9x/Zq0/probe-key", "a/b"], objects: true };
+const kinds: Record<string, Kind> = {
+    [T.sqsQueue]: { service: "sqs", name: (r) => r, probes: ["Zq0probe9X", "a"] },
+    [T.snsTopic]: { service: "sns", name: (r) => r, probes: ["Zq0probe9X", "a"] },
+    [T.s3Bucket]: s3,
+    [T.s3BucketV2]: s3,
+    [T.dynamodbTable]: { service: "dynamodb", name: segment("/", 1), probes: ["table/Zq0probe9X", "table/a"] },
+    [T.kinesisStream]: { service: "kinesis", name: segment("/", 1), probes: ["stream/Zq0probe9X", "stream/a"] },
+    [T.eventBus]: { service: "events", name: segment("/", 1), probes: ["event-bus/Zq0probe9X", "event-bus/a"] },
+    [T.lambdaFunction]: { service: "lambda", name: segment(":", 1), probes: ["function:Zq0probe9X", "function:a"] },
+};
+
+/** Does the Resource pattern fit every resource of the kind (`*`, `arn:aws:sqs:*:*:*`, `arn:aws:s3:::*`)? */
+export function coversEveryOfKind(pattern: string, type: string): boolean {
+    if (pattern === "*") return true;
+    const kind = kinds[type];
+    if (!kind) return false;
+    const parts = pattern.split(":");
+    const [partition, region, account] = parts.length >= 6 && parts[0] === "arn" ? [parts[1], parts[3], parts[4]] : ["aws", "us-east-1", "123456789012"];
+    return kind.probes.every((probe) => globMatches(pattern, `arn:${partition}:${kind.service}:${region}:${account}:${probe}`));
+}
+
+/** A Resource entry that fits every resource of whatever kind: `*`, `arn:aws:logs:*:*:*`, `arn:aws:dynamodb:*:*:table/*`, every object of every bucket. */
+export function isEveryResource(pattern: string): boolean {
+    if (/^[*?]+$/.test(pattern)) return true;
+    const resource = arnResource(pattern);
+    if (resource === undefined) return /^arn:[*?]*$/.test(pattern);
+    if (!/[*?]/.test(resource)) return false;
+    // S3 ARNs start with the bucket name; others may start with a resource-type word ("table/", "function:", "log-group:").
+    return arnService(pattern) === "s3" ? /^[*?/]+$/.test(resource) : /^([A-Za-z][\w-]*[/:])?[*?/:]+$/.test(resource);
+}
+
+/** The physical name of a resource when it is known, for matching literal ARNs at preview. */
+function physicalName(node: Node): string | undefined {
+    const property = node.type === T.s3Bucket || node.type === T.s3BucketV2 ? "bucket" : "name";
+    return asString(node.raw[property]);
+}
+
+interface Cover {
+    permission: "yes" | "maybe";
+    evidence: Evidence;
+    entry?: string;
+    via?: Node;
+}
+
+/** Does one Resource entry cover `node` (of kind `type`)? */
+function entryCovers(pattern: string, node: Node, type: string, sources: Node[], ambiguous: boolean): Cover | undefined {
+    if (isUnknown(pattern)) return sources.includes(node) ? { permission: ambiguous ? "maybe" : "yes", evidence: "named", via: node } : undefined;
+    const kind = kinds[type];
+    if (!kind) {
+        // A kind the pack has no ARN layout for (a function version, a state machine): `*` or its known ARN.
+        if (isEveryResource(pattern)) return { permission: "yes", evidence: "wildcard", entry: pattern };
+        const arn = asString(node.raw.arn);
+        return arn && globMatches(pattern, arn) ? { permission: "yes", evidence: "named", entry: pattern } : undefined;
+    }
+    const evidence: Evidence = coversEveryOfKind(pattern, type) ? "wildcard" : "named";
+    if (evidence === "wildcard") return { permission: "yes", evidence, entry: pattern };
+    const arn = asString(node.raw.arn);
+    if (arn) {
+        const slash = pattern.indexOf("/", pattern.lastIndexOf(":") + 1);
+        const covers =
+            globMatches(pattern, arn) ||
+            (kind.objects && (globMatches(pattern, `${arn}/probe-key`) || (slash > 0 && globMatches(pattern.slice(0, slash), arn))));
+        return covers ? { permission: "yes", evidence, entry: pattern } : undefined;
+    }
+    // The resource's ARN is not known yet (a first preview): judge by service and name.
+    const service = arnService(pattern);
+    if (!service || !globMatches(service, kind.service)) return undefined;
+    const resource = arnResource(pattern);
+    const named = resource === undefined ? undefined : kind.name(resource);
+    const name = physicalName(node);
+    if (name && named !== undefined) return globMatches(named, name) ? { permission: "yes", evidence, entry: pattern } : undefined;
+    return named !== undefined && /[*?]/.test(named) ? { permission: "maybe", evidence, entry: pattern } : undefined;
+}
+
+const rank = (c: Cover) => (c.evidence === "named" ? 2 : 0) + (c.permission === "yes" ? 1 : 0);
+
+/** The best cover of `node` by each evidence, over a statement's Resource (or NotResource) entries. */
+function statementCovers(s: Statement, node: Node, type: string, ambiguous: boolean): Cover[] {
+    if (s.resources) {
+        const best = new Map<Evidence, Cover>();
+        for (const pattern of s.resources) {
+            const cover = entryCovers(pattern, node, type, s.sources, ambiguous);
+            if (!cover) continue;
+            const current = best.get(cover.evidence);
+            if (!current || rank(cover) > rank(current)) best.set(cover.evidence, cover);
+        }
+        return [...best.values()];
+    }
+    if (s.notResources) {
+        const excluded = s.notResources.map((p) => entryCovers(p, node, type, s.sources, false));
+        if (excluded.some((c) => c?.permission === "yes")) return [];
+        const entry = `NotResource ${JSON.stringify(s.notResources)}`;
+        return [{ permission: excluded.some((c) => c) ? "maybe" : "yes", evidence: "wildcard", entry }];
+    }
+    return [];
+}
+
+/** The entry of `patterns` that covers `action`: "yes" with it, "maybe" when an entry is unknown. */
+function actionEntry(patterns: string[], action: string): { permission: Permission; entry?: string } {
+    let maybe = false;
+    for (const pattern of patterns) {
+        if (isUnknown(pattern)) maybe = true;
+        else if (globMatches(pattern, action, true)) return { permission: "yes", entry: pattern };
+    }
+    return { permission: maybe ? "maybe" : "no" };
+}
+
+/** Does the statement's Action (or NotAction) cover `action`? */
+export function statementAllowsAction(s: Statement, action: string): { permission: Permission; entry?: string } {
+    if (s.actions) return actionEntry(s.actions, action);
+    if (s.notActions) {
+        const excluded = actionEntry(s.notActions, action);
+        if (excluded.permission === "yes") return { permission: "no" };
+        return { permission: excluded.permission === "maybe" ? "maybe" : "yes", entry: `NotAction ${JSON.stringify(s.notActions)}` };
+    }
+    return { permission: "no" };
+}
+
+function serviceOf(action: string): string {
+    return action.split(":")[0].toLowerCase();
+}
+
+/**
+ * Whether an unknown Resource entry in `s` that may be `node` certainly is. Property dependencies
+ * say only which resources the whole document came from: when other statements of the same
+ * document with unknown resources name the same service but not this action, the unknown entry
+ * may be one of theirs (a worker allowed to receive from queue A and send to queue B).
+ */
+function unknownSourceIsAmbiguous(statements: readonly Statement[], s: Statement, action: string): boolean {
+    const service = serviceOf(action);
+    return statements.some(
+        (other) =>
+            other !== s &&
+            other.carrier === s.carrier &&
+            other.sources === s.sources &&
+            (other.resources ?? []).some(isUnknown) &&
+            (other.actions ?? []).some((a) => !isUnknown(a) && serviceOf(a) === service) &&
+            statementAllowsAction(other, action).permission === "no",
+    );
+}
+
+/** Is `action` on `node` denied for sure (a Deny whose action and resource entries are known and cover it)? */
+function denied(permissions: RolePermissions, action: string, node: Node, type: string): boolean {
+    return permissions.statements.some(
+        (s) =>
+            s.effect === "Deny" &&
+            !s.conditional &&
+            statementAllowsAction(s, action).permission === "yes" &&
+            !(s.resources ?? []).some(isUnknown) &&
+            statementCovers(s, node, type, false).some((c) => c.permission === "yes"),
+    );
+}
+
+export interface Grants {
+    /** The strongest grant that names the resource. */
+    named?: Grant;
+    /** The strongest grant that reaches it only by a wildcard. */
+    wildcard?: Grant;
+}
+
+/** May the role do `action` (e.g. "sqs:SendMessage") on `node`? `type` is the kind to judge it as (default: its own). */
+export function grantsOn(permissions: RolePermissions, action: string, node: Node, type = node.type): Grants {
+    const result: Grants = {};
+    if (denied(permissions, action, node, type)) return result;
+    for (const s of permissions.statements) {
+        if (s.effect !== "Allow") continue;
+        const byAction = statementAllowsAction(s, action);
+        if (byAction.permission === "no") continue;
+        const ambiguous = (s.resources ?? []).some(isUnknown) && unknownSourceIsAmbiguous(permissions.statements, s, action);
+        for (const cover of statementCovers(s, node, type, ambiguous)) {
+            const permission = byAction.permission === "yes" && cover.permission === "yes" ? "yes" : "maybe";
+            const current = result[cover.evidence];
+            if (current && (current.permission === "yes" || permission === "maybe")) continue;
+            result[cover.evidence] = { permission, evidence: cover.evidence, action, statement: s, actionEntry: byAction.entry, resourceEntry: cover.entry, via: cover.via };
+        }
+    }
+    if (!result.named) {
+        const document = permissions.unknownDocuments.find((d) => d.sources.includes(node));
+        if (document) result.named = { permission: "maybe", evidence: "named", action, document, via: node };
+    }
+    return result;
+}
+
+/** May the role do `action` on `node`, by any grant? */
+export function mayDo(permissions: RolePermissions, action: string, node: Node): Permission {
+    const { named, wildcard } = grantsOn(permissions, action, node);
+    if (named?.permission === "yes" || wildcard?.permission === "yes") return "yes";
+    return named || wildcard ? "maybe" : "no";
+}
+
+/**
+ * May the role do `action` on every resource of kind `type` (`Resource` `*`, a pattern that fits every
+ * resource of the kind, or a `NotResource`)? A Deny on all of them wins.
+ */
+export function grantEverywhere(permissions: RolePermissions, action: string, type: string): Grant | undefined {
+    let grant: Grant | undefined;
+    for (const s of permissions.statements) {
+        const entry = s.notResources ? `NotResource ${JSON.stringify(s.notResources)}` : (s.resources ?? []).find((r) => !isUnknown(r) && coversEveryOfKind(r, type));
+        if (!entry) continue;
+        const byAction = statementAllowsAction(s, action);
+        if (byAction.permission === "no") continue;
+        if (s.effect === "Deny") {
+            if (byAction.permission === "yes" && !s.notResources && !s.conditional) return undefined;
+            continue;
+        }
+        if (grant?.permission === "yes") continue;
+        grant = { permission: byAction.permission, evidence: "wildcard", action, statement: s, actionEntry: byAction.entry, resourceEntry: entry };
+    }
+    return grant;
+}
+
+/** The first grant of `actions` that `judge` finds ("yes" beats "maybe"); undefined when none. */
+export function firstGrant(actions: readonly string[], judge: (action: string) => Grant | undefined): Grant | undefined {
+    let maybe: Grant | undefined;
+    for (const action of actions) {
+        const grant = judge(action);
+        if (grant?.permission === "yes") return grant;
+        if (grant) maybe ??= grant;
+    }
+    return maybe;
+}
+
+/** "role policy `p` allows `sqs:SendMessage` on `arn:aws:sqs:...:jobs`", for messages. */
+export function describeGrant(grant: Grant): string {
+    if (!grant.statement) {
+        const document = grant.document!;
+        return `${document.origin}, which is built from ${describeNode(grant.via!)} and unknown until the update`;
+    }
+    const on = grant.resourceEntry !== undefined ? `\`${grant.resourceEntry}\`` : `the ARN of ${describeNode(grant.via!)}`;
+    const condition = grant.statement.conditional ? " (under a condition)" : "";
+    return `${grant.statement.origin} allows \`${grant.actionEntry ?? grant.action}\` on ${on}${condition}`;
+}
+
+/** The resources a role's statements name (through property dependencies or known ARNs), for `grantsOn` to judge. */
+export function namedResources(graph: ResourceGraph, permissions: RolePermissions): Node[] {
+    const result = new Set<Node>();
+    for (const s of permissions.statements) {
+        for (const node of s.sources) result.add(node);
+        for (const pattern of [...(s.resources ?? []), ...(s.notResources ?? [])]) {
+            const node = graph.byLiteral(pattern);
+            if (node) result.add(node);
+        }
+    }
+    for (const document of permissions.unknownDocuments) for (const node of document.sources) result.add(node);
+    return [...result];
+}
+
+/** True when a statement names resources by a pattern with wildcards that may fit some resources only. */
+export function hasResourcePatterns(permissions: RolePermissions): boolean {
+    return permissions.statements.some((s) => (s.resources ?? []).some((r) => !isUnknown(r) && /[*?]/.test(r) && !isEveryResource(r)));
+}
