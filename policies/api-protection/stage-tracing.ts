@@ -1,5 +1,6 @@
 import { resourcePolicy } from "../lib/policy";
 import { asBoolean, isSet, known } from "../lib/props";
+import { shown } from "../lib/secrets";
 import { T } from "../lib/types";
 
 /**
@@ -27,7 +28,7 @@ export const apiStageTracing = resourcePolicy({
         }
         const enabled = known(raw, "xrayTracingEnabled");
         if (asBoolean(enabled) !== true) {
-            return `\`xrayTracingEnabled\` is \`${JSON.stringify(enabled)}\`, so API Gateway traces no request on this stage: set \`xrayTracingEnabled: true\`.`;
+            return `\`xrayTracingEnabled\` is ${shown(raw, "xrayTracingEnabled", `\`${JSON.stringify(enabled)}\``)}, so API Gateway traces no request on this stage: set \`xrayTracingEnabled: true\`.`;
         }
         return undefined;
     },

@@ -2,6 +2,7 @@ import { graphOf, type Node, type ResourceGraph } from "../lib/graph";
 import { findingOn, judgeEach } from "../lib/graph/index";
 import { type StackFinding, stackPolicy } from "../lib/policy";
 import { asBoolean, asString, known, peek } from "../lib/props";
+import { shown } from "../lib/secrets";
 import { T } from "../lib/types";
 
 interface Config {
@@ -32,7 +33,7 @@ function loggingProblem(graph: ResourceGraph, machine: Node, minimum: string): s
     } else {
         const level = asString(known(machine.raw, "loggingConfiguration.level"))?.toUpperCase();
         const rank = level === undefined ? -1 : LEVELS.indexOf(level);
-        if (rank < LEVELS.indexOf(minimum)) problems.push(`\`loggingConfiguration.level\` is \`${level ?? "not a level"}\`, below \`${minimum}\``);
+        if (rank < LEVELS.indexOf(minimum)) problems.push(`\`loggingConfiguration.level\` is ${shown(machine.raw, "loggingConfiguration.level", `\`${level ?? "not a level"}\``)}, below \`${minimum}\``);
     }
     const destination = destinationProblem(graph, machine);
     if (destination) problems.push(destination);
@@ -48,7 +49,7 @@ function destinationProblem(graph: ResourceGraph, machine: Node): string | undef
     if (arn === undefined) return "`loggingConfiguration.logDestination` is not a string";
     const group = graph.byLiteral(arn.replace(/:\*$/, ""));
     if (group?.type === T.logGroup || (!group && LOG_GROUP_ARN.test(arn))) return undefined;
-    return `\`loggingConfiguration.logDestination\` \`${arn}\` is not a CloudWatch Logs log group ARN (\`arn:aws:logs:<region>:<account>:log-group:<name>:*\`)`;
+    return `\`loggingConfiguration.logDestination\` ${shown(machine.raw, "loggingConfiguration.logDestination", `\`${arn}\``)} is not a CloudWatch Logs log group ARN (\`arn:aws:logs:<region>:<account>:log-group:<name>:*\`)`;
 }
 
 function tracingProblem(graph: ResourceGraph, machine: Node): string | undefined {
