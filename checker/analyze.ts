@@ -8,7 +8,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { loadUserConfig, reconcileConfig, userConfigFrom, UserConfig } from "./config";
+import { formatProblem, loadUserConfig, reconcileConfig, unknownSettings, userConfigFrom, UserConfig } from "./config";
 import { propertyChanges } from "./changes";
 import { AnalyzeResource, AnalyzeResult, Diagnostic, PackClient, StackResource, StartOptions } from "./pack-client";
 import type { AnalysisResult, CapturedResource, NotApplicable, PolicyDetails, PolicyPackSummary, Remediation, Violation } from "./types";
@@ -24,6 +24,8 @@ export interface AnalyzeOptions extends StartOptions {
     packs: PackSpec[];
     /** Called with a short progress line now and then (the CLI prints these on stderr). */
     onProgress?: (message: string) => void;
+    /** Called with each config warning (a setting the policy does not have); default: printed on stderr. */
+    onWarning?: (message: string) => void;
     /** Resources between two progress lines. */
     progressEvery?: number;
 }
@@ -94,6 +96,8 @@ function projectVersion(dir: string): string | undefined {
 }
 
 interface RunningPack {
+    /** Set only when another pack has the same name: its place in the list, so its findings stay its own. */
+    index?: number;
     client: PackClient;
     name: string;
     version: string;
@@ -120,6 +124,8 @@ async function startPacks(options: AnalyzeOptions): Promise<RunningPack[]> {
         for (const [index, client] of clients.entries()) {
             const info = await client.getAnalyzerInfo();
             const config = reconcileConfig(info, userConfigs[index].config, userConfigs[index].source);
+            const warn = options.onWarning ?? ((message: string) => process.stderr.write(`warning: ${message}\n`));
+            for (const warning of unknownSettings(info, userConfigs[index].config, userConfigs[index].source)) warn(formatProblem(warning));
             await client.configure(config);
             const version = projectVersion(client.packDir);
             const details = info.policies.map((p) => {
@@ -131,8 +137,9 @@ async function startPacks(options: AnalyzeOptions): Promise<RunningPack[]> {
                 if (p.tags.length > 0) detail.tags = p.tags;
                 return detail;
             });
-            packs.push({ client, name: info.name, version: version ?? info.version, policies: info.policies.length, details });
+            packs.push({ index: undefined, client, name: info.name, version: version ?? info.version, policies: info.policies.length, details });
         }
+        for (const pack of packs) if (packs.filter((p) => p.name === pack.name).length > 1) pack.index = packs.indexOf(pack);
         return packs;
     } catch (e) {
         await Promise.all(clients.map((c) => c.close()));
@@ -140,11 +147,16 @@ async function startPacks(options: AnalyzeOptions): Promise<RunningPack[]> {
     }
 }
 
+function tagged<T extends { packIndex?: number }>(item: T, pack: RunningPack): T {
+    if (pack.index !== undefined) item.packIndex = pack.index;
+    return item;
+}
+
 function collect(result: AnalyzeResult, pack: RunningPack, urn: string | undefined, into: AnalysisResult) {
-    for (const d of result.diagnostics) into.violations.push(violationOf({ ...d, policyPackVersion: pack.version }, urn ?? d.urn));
+    for (const d of result.diagnostics) into.violations.push(tagged(violationOf({ ...d, policyPackVersion: pack.version }, urn ?? d.urn), pack));
     for (const n of result.notApplicable) {
         if (!n.reason.startsWith(WAIVER_PREFIX)) continue;
-        const waiver: NotApplicable = { policyPack: pack.name, policy: n.policyName, reason: n.reason };
+        const waiver: NotApplicable = tagged({ policyPack: pack.name, policy: n.policyName, reason: n.reason }, pack);
         if (urn) waiver.urn = urn;
         into.waivers.push(waiver);
     }
@@ -201,12 +213,12 @@ async function runPacks(
             for (const pack of packs) {
                 const remediated = await pack.client.remediate(resourceOf(resource, inputs, byUrn));
                 for (const r of remediated.remediations) {
-                    const remediation: Remediation = { policyPack: r.policyPackName, policy: r.policyName, urn: resource.urn };
+                    const remediation: Remediation = tagged({ policyPack: r.policyPackName, policy: r.policyName, urn: resource.urn }, pack);
                     if (r.diagnostic) {
                         // The engine shows a remediation that could not run as an advisory violation.
                         remediation.diagnostic = r.diagnostic;
                         result.violations.push(
-                            violationOf({ ...r, policyPackVersion: pack.version, message: r.diagnostic, enforcementLevel: "advisory" }, resource.urn),
+                            tagged(violationOf({ ...r, policyPackVersion: pack.version, message: r.diagnostic, enforcementLevel: "advisory" }, resource.urn), pack),
                         );
                     } else if (r.properties) {
                         const changes = propertyChanges(inputs, r.properties);

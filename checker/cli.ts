@@ -8,7 +8,7 @@ import * as path from "path";
 import { analyzeResources, PackSpec } from "./analyze";
 import { capture, CaptureError } from "./capture";
 import { ConfigError } from "./config";
-import { PackError } from "./pack-client";
+import { MAX_TIMEOUT_MS, PackError } from "./pack-client";
 import { hasMandatoryViolation, jsonReport, textReport } from "./report";
 import type { CapturedResource } from "./types";
 
@@ -145,6 +145,8 @@ function timeLimits(): { startTimeoutMs?: number; callTimeoutMs?: number } {
     if (text === undefined || text === "") return {};
     const ms = Number(text);
     if (!Number.isInteger(ms) || ms <= 0) throw new UsageError(`SERVERLESS_GUARDRAILS_TIMEOUT_MS must be a whole number of milliseconds, got ${JSON.stringify(text)}`);
+    // Node.js timers cannot wait longer (a longer one fires at once, which would fail every call).
+    if (ms > MAX_TIMEOUT_MS) throw new UsageError(`SERVERLESS_GUARDRAILS_TIMEOUT_MS must be at most ${MAX_TIMEOUT_MS} (about 24.8 days), the longest wait Node.js can time, got ${text}`);
     return { startTimeoutMs: ms, callTimeoutMs: ms };
 }
 
@@ -165,6 +167,7 @@ export async function run(argv: string[], log: (line: string) => void = (l) => p
     if (options.help) return { exitCode: EXIT_OK, stdout: USAGE };
     try {
         const packs = packSpecs(options);
+        const limits = timeLimits();
         const programDir = path.resolve(options.programDir);
         if (!fs.existsSync(path.join(programDir, "Pulumi.yaml"))) {
             throw new ProgramError(`${programDir} is not a Pulumi program: Pulumi.yaml not found`);
@@ -184,7 +187,12 @@ export async function run(argv: string[], log: (line: string) => void = (l) => p
             throw new ProgramError(`could not run the program ${programDir}: ${(e as Error)?.message ?? e}`);
         }
         log(`serverless-guardrails: ${resources.length} resources registered; checking them`);
-        const result = await analyzeResources(resources, { packs, ...timeLimits(), onProgress: (m) => log(`serverless-guardrails: ${m}`) });
+        const result = await analyzeResources(resources, {
+            packs,
+            ...limits,
+            onProgress: (m) => log(`serverless-guardrails: ${m}`),
+            onWarning: (m) => log(`warning: ${m}`),
+        });
         const stdout = options.format === "json" ? JSON.stringify(jsonReport(result), null, 2) + "\n" : textReport(result);
         return { exitCode: hasMandatoryViolation(result) ? EXIT_VIOLATIONS : EXIT_OK, stdout };
     } catch (e) {

@@ -4,10 +4,14 @@
  * declared level and its schema `default`s, then the pack's initial config is applied, then the
  * user's file; "all" sets the level of every policy before the per-policy entries apply; each
  * policy's properties are then validated against its `configSchema`. Unlike the engine, a policy
- * name the pack does not have is reported as an error (a typo would otherwise be ignored silently).
+ * name the pack does not have is reported as an error, a setting the policy does not have is warned
+ * about with the closest one it has (the engine ignores both silently, so a typo keeps the default),
+ * and settings a schema declares in order (`x-notBelow`, see policies/lib/config-rules.ts) that are
+ * out of order are reported as errors.
  */
 import Ajv, { ErrorObject } from "ajv";
 import * as fs from "fs";
+import { NOT_BELOW_KEYWORD } from "../policies/lib/config-rules";
 import type { AnalyzerInfo, PolicyConfigEntry } from "./pack-client";
 import type { EnforcementLevel } from "./types";
 
@@ -158,6 +162,76 @@ function valueAt(document: unknown, instancePath: string): unknown {
     return value;
 }
 
+/** The edit distance between two strings (insertions, deletions, substitutions), case-insensitive. */
+function distance(a: string, b: string): number {
+    const x = a.toLowerCase();
+    const y = b.toLowerCase();
+    let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= x.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= y.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[y.length];
+}
+
+/** The candidate closest to `key`, when it is close enough to be what was meant. */
+export function closestKey(key: string, candidates: readonly string[]): string | undefined {
+    let best: string | undefined;
+    let bestDistance = Infinity;
+    for (const candidate of candidates) {
+        const d = distance(key, candidate);
+        if (d < bestDistance) {
+            best = candidate;
+            bestDistance = d;
+        }
+    }
+    return best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+/**
+ * Settings in the user's config that the policy does not have (`minimumMB`, `enforcementlevel`), each named
+ * with the closest valid one. The engine accepts and ignores them, so they are warnings, not errors.
+ */
+export function unknownSettings(info: AnalyzerInfo, user: ParsedConfig = {}, source?: string): ConfigProblem[] {
+    const warnings: ConfigProblem[] = [];
+    for (const policy of info.policies) {
+        const given = user[policy.name]?.properties;
+        if (!given) continue;
+        const valid = ["enforcementLevel", ...Object.keys(policy.configSchema?.properties ?? {})];
+        for (const key of Object.keys(given)) {
+            if (valid.includes(key)) continue;
+            const closest = closestKey(key, valid);
+            const hint = closest ? `did you mean ${JSON.stringify(closest)}?` : `its settings are ${valid.map((v) => JSON.stringify(v)).join(", ")}`;
+            warnings.push({ source, policy: policy.name, property: key, message: `is not a setting of this policy, so it is ignored (as the engine ignores it): ${hint}` });
+        }
+    }
+    return warnings;
+}
+
+/** Settings a schema declares in order (`x-notBelow`: this one may not be below those) that are out of order. */
+function orderProblems(policy: AnalyzerInfo["policies"][number], properties: Record<string, unknown>, source?: string): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    for (const [upper, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
+        const lowers = schema && typeof schema === "object" ? (schema as Record<string, unknown>)[NOT_BELOW_KEYWORD] : undefined;
+        if (!Array.isArray(lowers)) continue;
+        for (const lower of lowers) {
+            const high = properties[upper];
+            const low = typeof lower === "string" ? properties[lower] : undefined;
+            if (typeof high !== "number" || typeof low !== "number" || low <= high) continue;
+            problems.push({
+                source,
+                policy: policy.name,
+                property: upper,
+                message: `is ${high}, below ${lower} (${low}), so no resource can comply: raise ${upper} or lower ${lower}`,
+            });
+        }
+    }
+    return problems;
+}
+
 /**
  * The config to send with Configure: one entry for every policy of the pack. Throws ConfigError with
  * every problem (unknown policy names, values that fail a policy's `configSchema`).
@@ -201,6 +275,8 @@ export function reconcileConfig(info: AnalyzerInfo, user: ParsedConfig = {}, sou
             for (const error of validate.errors ?? []) {
                 problems.push({ source, policy: policy.name, property: propertyOf(error), message: messageOf(error, valueAt(properties, error.instancePath)) });
             }
+        } else {
+            problems.push(...orderProblems(policy, properties, source));
         }
     }
     if (problems.length > 0) throw new ConfigError(problems);

@@ -31,6 +31,11 @@ export const lambdaMemorySize = resourcePolicy<Config>({
         allowPlatformDefault: { type: "boolean", default: false, description: "accept an unset memorySize (128 MB)" },
         remediateToMb: { type: "integer", minimum: 128, maximum: 10240, default: 1024, description: "memory size set by the remediation" },
     },
+    configOrder: [
+        ["minimumMb", "maximumMb"],
+        ["minimumMb", "remediateToMb"],
+        ["remediateToMb", "maximumMb"],
+    ],
     resourceTypes: [T.lambdaFunction],
     check({ raw }, config) {
         // Managed Instances need at least 2048 MB and allow more than 10240: managed-instances-function-settings judges them.

@@ -8,6 +8,7 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { annotateOrder, configContradictions, type ConfigOrder } from "./config-rules";
 import { unwrap } from "./props";
 import { applyRemediation, remediatedProperties, remediationInput } from "./remediation";
 import { findWaiver, waiversSchema, type Waiver } from "./waivers";
@@ -33,6 +34,8 @@ export interface PolicyMetadata {
     tags: string[];
     /** JSON-schema properties of the policy's own settings, each with its default. */
     config?: Record<string, PolicyConfigJSONSchema>;
+    /** Pairs of settings `[lower, upper]` where `lower` may not be above `upper` (see config-rules.ts). */
+    configOrder?: readonly ConfigOrder[];
 }
 
 /**
@@ -61,7 +64,7 @@ export interface ResourcePolicyDefinition<C> extends PolicyMetadata {
 }
 
 function configSchema(def: PolicyMetadata) {
-    return { properties: { ...(def.config ?? {}), waivers: waiversSchema } };
+    return { properties: { ...annotateOrder(def.config ?? {}, def.configOrder), waivers: waiversSchema } };
 }
 
 const schemaDefaults = new WeakMap<PolicyMetadata, Record<string, unknown>>();
@@ -111,12 +114,22 @@ function checkedResource(args: ResourceValidationArgs, raw: unknown = unwrap(arg
     return { type: args.type, name: args.name, urn: args.urn, props: args.props, raw };
 }
 
+/** The violation a policy reports, instead of judging, when its own settings contradict each other. */
+export function contradictionMessage(def: PolicyMetadata, problems: string[]): string {
+    return (
+        `The configuration of policy ${def.name} is contradictory: ${problems.join("; ")}, so nothing can comply. ` +
+        "Fix the policy's settings in the policy pack config; the resource was not judged."
+    );
+}
+
 /** A policy that judges one resource at a time. */
 export function resourcePolicy<C = {}>(def: ResourcePolicyDefinition<C>): ResourceValidationPolicy {
     const validate = (args: ResourceValidationArgs, report: ReportViolation) => {
         const config = configOf<C>(def, args.getConfig());
         const waiver = findWaiver(config.waivers, args.name, args.urn);
         if (waiver) args.notApplicable(`waived: ${waiver.reason}`);
+        const contradictions = configContradictions(def.configOrder, config as Record<string, unknown>);
+        if (contradictions.length > 0) return report(contradictionMessage(def, contradictions));
         for (const message of messagesOf(def.check(checkedResource(args), config))) report(message);
     };
     // The server skips a resource without deserializing it only when `validateResource` is a single function
@@ -137,6 +150,7 @@ export function resourcePolicy<C = {}>(def: ResourcePolicyDefinition<C>): Resour
             if (!def.resourceTypes.includes(args.type)) return undefined;
             const config = configOf<C>(def, args.getConfig());
             if (findWaiver(config.waivers, args.name, args.urn)) return undefined;
+            if (configContradictions(def.configOrder, config as Record<string, unknown>).length > 0) return undefined;
             const input = remediationInput(args.props);
             const changes = remediate(checkedResource(args, input.raw), config);
             if (!changes || Object.keys(changes).length === 0) return undefined;
@@ -171,6 +185,8 @@ export function stackPolicy<C, G>(
         ...metadataOf(def),
         validateStack: (args: StackValidationArgs, report: ReportViolation) => {
             const config = configOf<C>(def, args.getConfig());
+            const contradictions = configContradictions(def.configOrder, config as Record<string, unknown>);
+            if (contradictions.length > 0) return report(contradictionMessage(def, contradictions));
             const waived: string[] = [];
             for (const finding of def.check(graphOf(args), config)) {
                 const waiver = findWaiver(config.waivers, finding.name, finding.urn);
