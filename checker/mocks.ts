@@ -56,17 +56,29 @@ export function computedOutputs(type: string, name: string, inputs: Record<strin
         }
         case "aws:lambda/function:Function": {
             const arn = `${arnPrefix}:function:${physical}`;
+            // A published function's version is a number (the first publish gives "1").
+            const version = inputs.publish === true ? "1" : "$LATEST";
             return {
                 id: physical,
                 ...named,
                 arn,
-                qualifiedArn: `${arn}:$LATEST`,
+                qualifiedArn: `${arn}:${version}`,
                 invokeArn: `arn:${partition}:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
-                qualifiedInvokeArn: `arn:${partition}:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}:$LATEST/invocations`,
-                version: "$LATEST",
+                qualifiedInvokeArn: `arn:${partition}:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}:${version}/invocations`,
+                version,
                 lastModified: "2026-01-01T00:00:00.000+0000",
                 sourceCodeHash: suffix(physical, 44),
             };
+        }
+        case "aws:lambda/capacityProvider:CapacityProvider": {
+            const arn = `${arnPrefix}:capacity-provider:${physical}`;
+            return { id: physical, ...named, arn };
+        }
+        case "aws:lambda/alias:Alias": {
+            // An alias ARN is its function's ARN qualified with the alias name.
+            const fnArn = functionArnOf(inputs.functionName, env) ?? `${arnPrefix}:function:${name}`;
+            const arn = `${fnArn}:${str(inputs.name) ?? name}`;
+            return { id: arn, arn, invokeArn: `arn:${partition}:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations` };
         }
         case "aws:lambda/eventSourceMapping:EventSourceMapping": {
             const uuid = uuidOf(name);

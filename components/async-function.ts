@@ -134,12 +134,12 @@ export class AsyncFunction extends pulumi.ComponentResource {
     }
 }
 
-function invokerPrincipal(service: string): string | undefined {
+export function invokerPrincipal(service: string): string | undefined {
     if (typeof service !== "string") return undefined;
     return invokerPrincipals[service] ?? (Object.values(invokerPrincipals).includes(service) ? service : undefined);
 }
 
-function validateInvoker(errors: ArgumentErrors, argument: string, invoker: InvokerArgs): void {
+export function validateInvoker(errors: ArgumentErrors, argument: string, invoker: InvokerArgs): void {
     if (typeof invoker !== "object" || invoker === null) {
         errors.add(argument, "must be { service, sourceArn }");
         return;

@@ -1,6 +1,6 @@
 // The public surface: the components, their arguments and defaults. Validation and ARN helpers stay internal.
 export { ComponentArgumentError } from "./lib/argument-errors";
-export type { FunctionArgs } from "./lib/function";
+export type { CapacityProviderArgs, FunctionArgs } from "./lib/function";
 export type { PolicyStatementArgs } from "./lib/iam";
 export { DeadLetterQueue, deadLetterQueueDefaults } from "./dead-letter-queue";
 export type { DeadLetterQueueArgs, QueueSenderArgs } from "./dead-letter-queue";
@@ -20,3 +20,7 @@ export { StreamWorker, streamWorkerDefaults } from "./stream-worker";
 export type { StreamWorkerArgs } from "./stream-worker";
 export { TransactionalOutbox, transactionalOutboxDefaults } from "./transactional-outbox";
 export type { OutboxRelayArgs, OutboxRelayFunctionArgs, TransactionalOutboxArgs } from "./transactional-outbox";
+export { DurableFunction, durableFunctionDefaults } from "./durable-function";
+export type { DurableFunctionArgs } from "./durable-function";
+export { ManagedInstancesCapacity, managedInstancesCapacityDefaults } from "./managed-instances-capacity";
+export type { ManagedInstancesCapacityArgs } from "./managed-instances-capacity";

@@ -11,7 +11,7 @@ export interface QueueWorkerArgs {
     batchSize?: number;
     /** Seconds to gather a batch, 0-300 (at least 1 when `batchSize` > 10; 0 for FIFO). Default 0. */
     maximumBatchingWindowInSeconds?: number;
-    /** Concurrent invocations the mapping may drive, 2-1000, at most the function's reserved concurrency. Default: that reserved concurrency. */
+    /** Concurrent invocations the mapping may drive, 2-1000, at most the function's reserved concurrency. Default: that reserved concurrency (10 on Managed Instances, which reserve none). */
     maximumConcurrency?: number;
     /** Receives before a message moves to the dead-letter queue, 1-1000. Default 5 (fewer turns throttling into data loss). */
     maxReceiveCount?: number;
@@ -168,12 +168,14 @@ function validateQueueWorkerArgs(name: string, args: QueueWorkerArgs): QueueWork
     errors.integerInRange("messageRetentionSeconds", args.messageRetentionSeconds, 60, 1209600);
 
     const fn = args.function ?? ({} as FunctionArgs);
-    const reserved = fn.reservedConcurrentExecutions ?? functionDefaults.reservedConcurrentExecutions;
+    // A Managed Instances function reserves no concurrency (its capacity provider bounds it): the mapping keeps the usual cap.
+    const managed = typeof fn === "object" && fn !== null && fn.capacityProvider !== undefined;
+    const reserved = managed ? undefined : fn.reservedConcurrentExecutions ?? functionDefaults.reservedConcurrentExecutions;
     const timeout = fn.timeout ?? functionDefaults.timeout;
-    const maximumConcurrency = args.maximumConcurrency ?? Math.min(reserved, 1000);
+    const maximumConcurrency = args.maximumConcurrency ?? Math.min(reserved ?? functionDefaults.reservedConcurrentExecutions, 1000);
     if (args.maximumConcurrency !== undefined) {
         errors.integerInRange("maximumConcurrency", args.maximumConcurrency, 2, 1000);
-        if (typeof args.maximumConcurrency === "number" && args.maximumConcurrency > reserved) {
+        if (reserved !== undefined && typeof args.maximumConcurrency === "number" && args.maximumConcurrency > reserved) {
             errors.add("maximumConcurrency", `must not exceed function.reservedConcurrentExecutions (${reserved}), or the function is throttled and messages go to the dead-letter queue unprocessed`);
         }
     } else if (typeof reserved === "number" && reserved < 2) {

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { MANAGED_INSTANCES_MINIMUM_MB, managedInstancesRuntimeProblem } from "../../policies/lib/lambda-kinds";
 import type { ArgumentErrors } from "./argument-errors";
+import { plainString } from "./arns";
 import { assumeRolePolicy, policyDocument, type PolicyStatementArgs } from "./iam";
 
 /** The settings of a function whose code the component ships itself; each default passes the policy pack. */
@@ -23,6 +25,19 @@ export interface FunctionSettings {
     architectures?: string[];
 }
 
+/** Runs the function on Lambda Managed Instances: EC2 capacity that Lambda manages through a capacity provider. */
+export interface CapacityProviderArgs {
+    /** ARN of the `aws.lambda.CapacityProvider` (e.g. a `ManagedInstancesCapacity`'s `capacityProviderArn`). */
+    arn: pulumi.Input<string>;
+    /** GiB of memory per vCPU of each execution environment, 2-8. Default: Lambda's (2). */
+    memoryGibPerVcpu?: number;
+    /** Requests one execution environment runs at once, 1-1600. Default: Lambda's, by runtime. */
+    perExecutionEnvironmentMaxConcurrency?: number;
+}
+
+/** The largest memory size of a Managed Instances function (AWS: 32 GB). */
+export const MANAGED_INSTANCES_MAXIMUM_MB = 32768;
+
 /** The Lambda function a component builds. Every field but `code` has a default that passes the policy pack. */
 export interface FunctionArgs extends FunctionSettings {
     /** The deployment package: an archive holding the handler module (e.g. `new pulumi.asset.FileArchive("./app")`). */
@@ -34,6 +49,11 @@ export interface FunctionArgs extends FunctionSettings {
     description?: string;
     /** Extra statements for the function's role (what the handler itself calls), scoped to named resources. */
     policyStatements?: PolicyStatementArgs[];
+    /**
+     * Run on Lambda Managed Instances. Then `memorySize` defaults to 2048 (2048-32768), the function publishes
+     * `$LATEST.PUBLISHED`, and it reserves no concurrency: the capacity provider bounds it.
+     */
+    capacityProvider?: CapacityProviderArgs;
 }
 
 export const functionDefaults = {
@@ -56,6 +76,7 @@ export type ResolvedFunctionArgs = Omit<FunctionArgs, keyof typeof functionDefau
 
 export function resolveFunctionArgs(args: FunctionArgs): ResolvedFunctionArgs {
     const resolved: Record<string, unknown> = { ...args };
+    if (args.capacityProvider !== undefined && resolved.memorySize === undefined) resolved.memorySize = MANAGED_INSTANCES_MINIMUM_MB;
     for (const [key, value] of Object.entries(functionDefaults)) {
         if (resolved[key] === undefined) resolved[key] = value;
     }
@@ -69,9 +90,11 @@ export function validateFunctionArgs(errors: ArgumentErrors, argument: string, a
         return;
     }
     errors.required(`${argument}.code`, args.code);
-    errors.integerInRange(`${argument}.memorySize`, args.memorySize, 128, 10240);
+    const managed = args.capacityProvider !== undefined;
+    if (managed) validateCapacityProvider(errors, argument, args);
+    else errors.integerInRange(`${argument}.memorySize`, args.memorySize, 128, 10240);
     errors.integerInRange(`${argument}.timeout`, args.timeout, 1, 900);
-    errors.integerInRange(`${argument}.reservedConcurrentExecutions`, args.reservedConcurrentExecutions, 1, 10000);
+    if (!managed) errors.integerInRange(`${argument}.reservedConcurrentExecutions`, args.reservedConcurrentExecutions, 1, 10000);
     errors.oneOf(`${argument}.tracingMode`, args.tracingMode, ["Active", "PassThrough"]);
     errors.oneOf(`${argument}.logRetentionInDays`, args.logRetentionInDays, logRetentionDays);
     errors.oneOf(`${argument}.logFormat`, args.logFormat, ["JSON", "Text"]);
@@ -99,6 +122,33 @@ export function validateFunctionArgs(errors: ArgumentErrors, argument: string, a
     }
 }
 
+/** The Managed Instances settings, and what they change for the rest of the function's args. */
+function validateCapacityProvider(errors: ArgumentErrors, argument: string, args: FunctionArgs): void {
+    const at = `${argument}.capacityProvider`;
+    const provider = args.capacityProvider;
+    if (typeof provider !== "object" || provider === null) {
+        errors.add(at, "must be { arn } of a capacity provider");
+        return;
+    }
+    errors.required(`${at}.arn`, provider.arn);
+    const arn = plainString(provider.arn);
+    if (arn !== undefined && !/^arn:aws[a-z-]*:lambda:[^:]+:\d{12}:capacity-provider:[A-Za-z0-9_-]+$/.test(arn)) {
+        errors.add(`${at}.arn`, `must be a Lambda capacity provider ARN (got ${JSON.stringify(arn)})`);
+    }
+    const ratio = provider.memoryGibPerVcpu;
+    if (ratio !== undefined && (typeof ratio !== "number" || !Number.isFinite(ratio) || ratio < 2 || ratio > 8)) {
+        errors.add(`${at}.memoryGibPerVcpu`, `must be a number from 2 to 8 (got ${JSON.stringify(ratio)})`);
+    }
+    errors.integerInRange(`${at}.perExecutionEnvironmentMaxConcurrency`, provider.perExecutionEnvironmentMaxConcurrency, 1, 1600);
+    errors.integerInRange(`${argument}.memorySize`, args.memorySize, MANAGED_INSTANCES_MINIMUM_MB, MANAGED_INSTANCES_MAXIMUM_MB);
+    if (args.reservedConcurrentExecutions !== undefined) {
+        errors.add(`${argument}.reservedConcurrentExecutions`, "is not used with capacityProvider: a Managed Instances function's concurrency is bounded by its capacity provider");
+    }
+    const runtime = args.runtime ?? functionDefaults.runtime;
+    const problem = typeof runtime === "string" && runtime !== "" ? managedInstancesRuntimeProblem(runtime) : undefined;
+    if (problem) errors.add(`${argument}.runtime`, `${JSON.stringify(runtime)} does not run on Managed Instances: use ${problem}`);
+}
+
 export interface FunctionParts {
     role: aws.iam.Role;
     /** The role's inline policy; depend on it before anything that needs the permissions (event source mappings). */
@@ -119,6 +169,8 @@ export function createFunction(
     args: FunctionArgs,
     componentStatements: pulumi.Input<PolicyStatementArgs>[],
     parent: pulumi.Resource,
+    /** Function arguments the component sets itself (a durable config, a dead-letter target). */
+    extra: Partial<aws.lambda.FunctionArgs> = {},
 ): FunctionParts {
     const settings = resolveFunctionArgs(args);
     const opts = { parent };
@@ -141,7 +193,10 @@ export function createFunction(
             role: role.arn,
             memorySize: settings.memorySize,
             timeout: settings.timeout,
-            reservedConcurrentExecutions: settings.reservedConcurrentExecutions,
+            // A Managed Instances function takes its concurrency from its capacity provider.
+            reservedConcurrentExecutions: settings.capacityProvider ? undefined : settings.reservedConcurrentExecutions,
+            ...managedInstancesSettings(settings.capacityProvider),
+            ...extra,
             tracingConfig: { mode: settings.tracingMode },
             loggingConfig: { logFormat: settings.logFormat, logGroup: logGroup.name },
             architectures: settings.architectures,
@@ -152,4 +207,20 @@ export function createFunction(
         { parent, dependsOn: [rolePolicy, logGroup] },
     );
     return { role, rolePolicy, logGroup, function: fn, settings };
+}
+
+/** Lambda launches instances for a published version; an unqualified invocation reaches `$LATEST.PUBLISHED`. */
+function managedInstancesSettings(provider: CapacityProviderArgs | undefined): Partial<aws.lambda.FunctionArgs> {
+    if (!provider) return {};
+    return {
+        capacityProviderConfig: {
+            lambdaManagedInstancesCapacityProviderConfig: {
+                capacityProviderArn: provider.arn,
+                executionEnvironmentMemoryGibPerVcpu: provider.memoryGibPerVcpu,
+                perExecutionEnvironmentMaxConcurrency: provider.perExecutionEnvironmentMaxConcurrency,
+            },
+        },
+        publish: true,
+        publishTo: "LATEST_PUBLISHED",
+    };
 }
