@@ -42,7 +42,9 @@ describe("component provider schema", () => {
                 "AsyncFunction",
                 "CostGuardrails",
                 "DeadLetterQueue",
+                "DurableFunction",
                 "EventRuleTarget",
+                "ManagedInstancesCapacity",
                 "ProtectedApi",
                 "QueueWorker",
                 "ReliableSubscription",
@@ -72,6 +74,16 @@ describe("component provider schema", () => {
         const outbox = schema.resources[`${PACKAGE}:index:TransactionalOutbox`];
         expect(Object.keys(outbox.inputProperties!)).toEqual(expect.arrayContaining(["eventBusArn", "topicArn", "hashKey", "relay"]));
         expect(Object.keys(outbox.properties ?? {})).toEqual(expect.arrayContaining(["tableName", "eventBusArn", "relayFunctionArn"]));
+
+        const capacity = schema.resources[`${PACKAGE}:index:ManagedInstancesCapacity`];
+        expect(capacity.requiredInputs).toEqual(expect.arrayContaining(["subnetIds", "securityGroupIds"]));
+        expect(Object.keys(capacity.properties ?? {})).toEqual(expect.arrayContaining(["capacityProviderArn"]));
+        const durable = schema.resources[`${PACKAGE}:index:DurableFunction`];
+        expect(durable.requiredInputs).toEqual(["function"]);
+        expect(durable.inputProperties!.executionTimeout.type).toBe("number");
+        const durableFunction = durable.inputProperties!.function.$ref!.replace("#/types/", "");
+        const capacityProvider = (schema.types[durableFunction].properties as Record<string, { $ref?: string }>).capacityProvider.$ref!.replace("#/types/", "");
+        expect(Object.keys(schema.types[capacityProvider].properties ?? {})).toEqual(expect.arrayContaining(["arn", "memoryGibPerVcpu", "perExecutionEnvironmentMaxConcurrency"]));
 
         const budget = schema.resources[`${PACKAGE}:index:CostGuardrails`];
         expect(budget.requiredInputs).toEqual(["monthlyLimit"]);
