@@ -243,6 +243,7 @@ async function run(pulumi: PulumiRuntime, init: ProgramCallback, label: string, 
         return `urn:pulumi:${s.stack}::${s.project}::${qualified}::${name}`;
     };
 
+    const duplicateUrns = new Set<string>();
     const registerResource = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
         const type: string = req.getType();
@@ -251,6 +252,8 @@ async function run(pulumi: PulumiRuntime, init: ProgramCallback, label: string, 
         const given = structToPlain(req.getObject());
         const inputs = custom ? withProviderDefaults(type, given) : given;
         const urn: string = monitor.newUrn(req.getParent(), type, name);
+        // The engine refuses a second registration of a URN (pulumi/pulumi sdk/go/common/diag/errors.go, 2001).
+        if (byUrn.has(urn)) duplicateUrns.add(urn);
         let outputs: Record<string, unknown> = {};
         if (custom) {
             const answer = resourceState(type, name, given, s.preview, s.env, urn);
@@ -322,6 +325,9 @@ async function run(pulumi: PulumiRuntime, init: ProgramCallback, label: string, 
         await new Promise((resolve) => setImmediate(resolve));
         process.off("unhandledRejection", onFailure);
         process.off("uncaughtException", onFailure);
+    }
+    if (duplicateUrns.size > 0) {
+        throw new CaptureError(label, [...duplicateUrns].map((urn) => `Duplicate resource URN '${urn}'; try giving it a unique name`).join("; "));
     }
     if (failures.length > 0) {
         throw new CaptureError(label, `failed: ${failures.map(describeError).join("; ")}`, failures[0]);
