@@ -35,9 +35,9 @@ function judge(graph: ResourceGraph, fn: Node) {
         if (permission === "maybe") maybe = true;
         else if (permission === "no") missing.push(action);
     }
-    if (missing.length === 0) {
-        if (!maybe) return undefined;
-        // A document built from the function's ARN is unknown at preview: it may grant them.
+    if (missing.length === 0 && !maybe) return undefined;
+    // A document built from other resources' outputs is unknown at preview: it may grant them (on `*` or a pattern).
+    if (maybe || permissions.unknownDocuments.length > 0) {
         const document = permissions.unknownDocuments[0];
         throw document ? unknownDocumentError(document) : new UnknownValueError(UNKNOWN_STRING_SENTINEL, [permissions.role.name, "policy"]);
     }

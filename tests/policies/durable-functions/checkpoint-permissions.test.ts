@@ -2,7 +2,7 @@ import { durableCheckpointPermissions } from "../../../policies/durable-function
 import { T } from "../../../policies/lib/types";
 import { identityOf, nowAndAtFirstPreview, ref, resource, survivesMalformed } from "../../helpers/graph-fixtures";
 import type { StackResourceInput } from "../../helpers/policy-harness";
-import { analyzeStack, urnOf } from "../../helpers/policy-harness";
+import { UNKNOWN, analyzeStack, urnOf } from "../../helpers/policy-harness";
 
 const policy = durableCheckpointPermissions;
 const FN_ARN = identityOf(T.lambdaFunction, "orders").arn;
@@ -59,6 +59,17 @@ describe("durable-checkpoint-permissions", () => {
         expect(known.violations).toEqual([]);
         expect(preview.violations).toEqual([]);
         expect(preview.cantRunAtPreview).toMatch(/orders-checkpoint/);
+    });
+
+    test("unknown at preview: any document unknown at preview may grant them (a pattern, `*`): no verdict until the update", async () => {
+        const graph = base();
+        const logs = resource(T.logGroup, "orders-logs");
+        const logging = (policyDocument: string) => resource(T.iamRolePolicy, "orders-logging", { role: "orders-role", policy: policyDocument }, { role: ["orders-role"], policy: ["orders-logs"] });
+        const known = await analyzeStack(policy, [...graph, logs, logging(JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["logs:PutLogEvents"], Resource: "arn:aws:logs:us-east-1:123456789012:log-group:orders-logs:*" }] }))]);
+        expect(known.violations).toHaveLength(1);
+        const preview = await analyzeStack(policy, [...graph, logs, logging(UNKNOWN)]);
+        expect(preview.violations).toEqual([]);
+        expect(preview.cantRunAtPreview).toMatch(/orders-logging/);
     });
 
     test("malformed: odd roles and documents never throw", async () => {
