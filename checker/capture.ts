@@ -33,6 +33,13 @@ export interface CaptureOptions {
     timeoutMs?: number;
     /** Called as each resource is registered (progress for long programs). */
     onResource?: (resource: CapturedResource, count: number) => void;
+    /** A config file that replaces Pulumi.<stack>.yaml (the CLI's `--config-file`). */
+    configFile?: string;
+    /**
+     * A program folder runs in a child process of its own (program-process.ts), as Pulumi's host runs it, so that
+     * process.exit or a hang ends only that process; the child itself sets this to run it here.
+     */
+    inThisProcess?: boolean;
 }
 
 /** The program could not be run: it threw, did not finish in time, or its folder is not a program. */
@@ -171,6 +178,11 @@ function loadRuntime(root: string): PulumiRuntime {
  * and returns every resource it registered, the stack and components included, in registration order.
  */
 export async function capture(program: string | ProgramCallback, options: CaptureOptions = {}): Promise<CapturedResource[]> {
+    if (typeof program === "string" && !options.inThisProcess) {
+        // Required here: program-process.ts needs this module's exports first.
+        const { captureInChild } = require("./program-process") as typeof import("./program-process");
+        return captureInChild(program, options);
+    }
     let folder: ProgramFolder | undefined;
     const label = typeof program === "string" ? path.resolve(program) : program.name ? `callback ${program.name}` : "callback";
     try {
@@ -180,8 +192,14 @@ export async function capture(program: string | ProgramCallback, options: Captur
     }
     const preview = options.preview ?? true;
     const project = options.project ?? folder?.project ?? "project";
-    const stack = options.stack ?? "dev";
-    const config = namespacedConfig(project, { ...(folder?.stackConfig(stack) ?? {}), ...(options.programConfig ?? {}) });
+    const stack = options.stack ?? folder?.defaultStack() ?? "dev";
+    let stackConfig: { values: Record<string, string>; secretKeys: string[] } | undefined;
+    try {
+        stackConfig = folder?.configFor(stack, { file: options.configFile });
+    } catch (error) {
+        throw new CaptureError(label, describeError(error), error);
+    }
+    const config = namespacedConfig(project, { ...(stackConfig?.values ?? {}), ...(options.programConfig ?? {}) });
     const env: MockEnvironment = { ...defaultEnvironment, region: config["aws:region"] ?? defaultEnvironment.region, ...options.environment };
     let pulumi: PulumiRuntime;
     try {
@@ -193,7 +211,7 @@ export async function capture(program: string | ProgramCallback, options: Captur
     const previousStackResource = (globalThis as any).stackResource;
     try {
         return await pulumi.state.withLocalStorage(() =>
-            run(pulumi, init, label, { preview, project, stack, config, env, timeoutMs: options.timeoutMs ?? DEFAULT_CAPTURE_TIMEOUT_MS, onResource: options.onResource }),
+            run(pulumi, init, label, { preview, project, stack, config, secretKeys: stackConfig?.secretKeys ?? [], env, timeoutMs: options.timeoutMs ?? DEFAULT_CAPTURE_TIMEOUT_MS, onResource: options.onResource }),
         );
     } finally {
         (globalThis as any).stackResource = previousStackResource;
@@ -202,11 +220,27 @@ export async function capture(program: string | ProgramCallback, options: Captur
     }
 }
 
+/**
+ * Pulumi's Node.js host lets the event loop drain, then waits for the work of `beforeExit` handlers
+ * (@pulumi/pulumi cmd/run/index.js): @pulumi/aws creates the BucketNotification of `bucket.onObjectCreated` in
+ * one. The handlers run here, inside the capture's Pulumi store, until a round registers nothing more.
+ */
+async function runBeforeExit(pulumi: PulumiRuntime, resources: CapturedResource[]): Promise<void> {
+    for (let round = 0; round < 10; round++) {
+        const handlers = process.listeners("beforeExit");
+        const before = resources.length;
+        for (const handler of handlers) handler.call(process, 0);
+        await pulumi.settings.waitForRPCs();
+        if (handlers.length === 0 || resources.length === before) return;
+    }
+}
+
 interface RunSettings {
     preview: boolean;
     project: string;
     stack: string;
     config: Record<string, string>;
+    secretKeys: string[];
     env: MockEnvironment;
     timeoutMs: number;
     onResource?: (resource: CapturedResource, count: number) => void;
@@ -234,7 +268,7 @@ async function run(pulumi: PulumiRuntime, init: ProgramCallback, label: string, 
     };
 
     await pulumi.runtime.setMocks(mocks, s.project, s.stack, s.preview);
-    pulumi.config.setAllConfig(s.config, []);
+    pulumi.config.setAllConfig(s.config, s.secretKeys);
     const monitor = pulumi.settings.getMonitor();
     // The engine leaves the root stack out of its children's qualified types, and keeps the full chain below it.
     monitor.newUrn = (parent: string, type: string, name: string) => {
@@ -278,6 +312,8 @@ async function run(pulumi: PulumiRuntime, init: ProgramCallback, label: string, 
         if (resource.provider === undefined) delete resource.provider;
         const sourcePosition = sourcePositionOf(req);
         if (sourcePosition) resource.sourcePosition = sourcePosition;
+        // A multi-language component (awsx, aws-apigateway, ...): its provider plugin builds its children at a real preview.
+        if (req.getRemote?.()) resource.remote = true;
         resources.push(resource);
         byUrn.set(urn, resource);
         s.onResource?.(resource, resources.length);
@@ -316,6 +352,7 @@ async function run(pulumi: PulumiRuntime, init: ProgramCallback, label: string, 
         await Promise.race([pulumi.runtime.runInPulumiStack(guarded), deadline]);
         if (thrown) throw thrown.error;
         await Promise.race([pulumi.settings.waitForRPCs(), deadline]);
+        await Promise.race([runBeforeExit(pulumi, resources), deadline]);
     } catch (error) {
         if (error instanceof CaptureError) throw error;
         throw new CaptureError(label, `threw ${describeError(error)}${whereThrown(error)}`, error);

@@ -20,6 +20,11 @@ export interface CapturedResource {
     outputs: Record<string, unknown>;
     /** Where the program registered it (see SourcePosition); absent when no stack frame had a position. */
     sourcePosition?: SourcePosition;
+    /**
+     * A multi-language component (`remote: true`, as @pulumi/awsx and @pulumi/aws-apigateway register theirs): its
+     * provider plugin builds its children at a real preview, so on mocks it has none.
+     */
+    remote?: boolean;
 }
 
 /**

@@ -1,0 +1,276 @@
+/**
+ * Runs a program folder in a child process of its own (program-child.ts), so that whatever the program does to
+ * its process ends only that process: `process.exit`, open handles, a hang, a crash, running out of memory. The
+ * checker always ends with its own exit code and says what happened: "the program called process.exit(0) before
+ * it finished", "did not finish within 120 s", and so on.
+ *
+ * The folder is read here first (Pulumi.yaml, the stack and its config), so a bad project or config fails before
+ * any process starts; the child runs the program as Pulumi's Node.js host does (load-program.ts).
+ */
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { CaptureError, CaptureOptions, DEFAULT_CAPTURE_TIMEOUT_MS } from "./capture";
+import { EXITED_AFTER_MESSAGE, programFolder, ProgramFolder } from "./load-program";
+import type { ResolvedConfig } from "./program-config";
+import type { CapturedResource } from "./types";
+
+/** The parent's request (IPC message). */
+export interface ChildRequest {
+    dir: string;
+    options: Omit<CaptureOptions, "onResource" | "inThisProcess">;
+    progressEvery: number;
+}
+
+export type ChildMessage =
+    | { type: "progress"; count: number; elapsedMs: number }
+    | { type: "done"; resources: CapturedResource[]; elapsedMs: number; maxRssBytes: number }
+    | { type: "error"; message: string; elapsedMs: number };
+
+/** What the child writes to EXIT_NOTE_FD when it ends without having answered. */
+export interface ExitNote {
+    code: number;
+    /** Set when the program called process.exit: the code it gave and where it called it. */
+    exitCall?: { code: number; where?: string };
+}
+
+/** The child writes its exit note on this file descriptor. */
+export const EXIT_NOTE_FD = 3;
+/** The child's exit code when the parent went away first. */
+export const EXIT_PARENT_GONE = 3;
+
+/** The environment variable that sets the capture time limit for the CLI. */
+export const CAPTURE_TIMEOUT_ENV = "SERVERLESS_GUARDRAILS_CAPTURE_TIMEOUT_MS";
+/** Node.js timers cannot wait longer than this. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** How long past the time limit the child may take to report it before it is killed. */
+const KILL_GRACE_MS = 10_000;
+
+export interface ProgramRunOptions extends CaptureOptions {
+    /** Called every `progressEvery` resources (default 500) with the count and the time since the program started. */
+    onProgress?: (count: number, elapsedMs: number) => void;
+    progressEvery?: number;
+    /** Where the program's own output goes (its stdout and stderr both): default this process's stderr, never stdout. */
+    onOutput?: (text: string) => void;
+}
+
+export interface ProgramRun {
+    resources: CapturedResource[];
+    project: string;
+    stack: string;
+    /** The stack file that was read, if any. */
+    stackFile?: string;
+    /** Config keys whose `secure:` value stood in as a placeholder. */
+    placeholders: string[];
+    /** From the program's start to its last resource, in the child. */
+    elapsedMs: number;
+    /** The child process's peak resident memory. */
+    childMaxRssBytes?: number;
+}
+
+/** The capture time limit: `timeoutMs`, else SERVERLESS_GUARDRAILS_CAPTURE_TIMEOUT_MS, else 120 s. */
+export function captureTimeLimit(timeoutMs?: number): number {
+    if (timeoutMs !== undefined) return Math.min(timeoutMs, MAX_TIMER_MS);
+    const text = process.env[CAPTURE_TIMEOUT_ENV];
+    if (text === undefined || text === "") return DEFAULT_CAPTURE_TIMEOUT_MS;
+    const ms = Number(text);
+    if (!Number.isInteger(ms) || ms <= 0 || ms > MAX_TIMER_MS) {
+        throw new Error(`${CAPTURE_TIMEOUT_ENV} must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, got ${JSON.stringify(text)}`);
+    }
+    return ms;
+}
+
+function limitHint(ms: number): string {
+    return `the capture time limit is ${Math.round(ms / 1000)} s: raise it with ${CAPTURE_TIMEOUT_ENV}=<milliseconds> (or the timeoutMs option)`;
+}
+
+/** The region the AWS provider would use: config `aws:region`, else AWS_REGION / AWS_DEFAULT_REGION, else the AWS profile's. */
+export function awsRegion(config: Record<string, string>, env: NodeJS.ProcessEnv = process.env): string | undefined {
+    const region = config["aws:region"] || env.AWS_REGION || env.AWS_DEFAULT_REGION;
+    if (region) return region;
+    const file = env.AWS_CONFIG_FILE || path.join(os.homedir(), ".aws", "config");
+    const profile = env.AWS_PROFILE || "default";
+    if (!fs.existsSync(file)) return undefined;
+    let section = "";
+    for (const line of fs.readFileSync(file, "utf8").split(/\r?\n/)) {
+        const header = /^\s*\[\s*(?:profile\s+)?([^\]]+?)\s*\]/.exec(line);
+        if (header) section = header[1];
+        const entry = /^\s*region\s*=\s*(\S+)/.exec(line);
+        if (entry && section === profile) return entry[1];
+    }
+    return undefined;
+}
+
+/**
+ * The preview would stop at the AWS provider's Configure ("unable to find a configured AWS Region",
+ * pulumi-aws provider/resources.go preConfigureCallback) when a resource uses the default provider and no region
+ * is set, or an explicit provider has none of its own.
+ */
+function regionProblem(resources: CapturedResource[], region: string | undefined, stack: string): string | undefined {
+    const awsProviders = new Map(resources.filter((r) => r.type === "pulumi:providers:aws").map((r) => [r.urn, r]));
+    const users = resources.filter((r) => r.custom && r.type.startsWith("aws:"));
+    const onDefault = users.find((r) => !r.provider || !awsProviders.has(r.provider));
+    if (onDefault && !region) {
+        return (
+            `${onDefault.type} "${onDefault.name}" uses the default AWS provider, and no AWS region is set: a preview stops with "unable to find a configured AWS Region". ` +
+            `Set it in the stack (\`pulumi config set aws:region us-east-1 --stack ${stack}\`, or \`aws:region\` under \`config:\` in Pulumi.yaml), ` +
+            "with --config aws:region=us-east-1, or with AWS_REGION"
+        );
+    }
+    const unset = [...awsProviders.values()].find((p) => !p.inputs.region && !process.env.AWS_REGION && !process.env.AWS_DEFAULT_REGION);
+    if (unset && users.some((r) => r.provider === unset.urn)) {
+        return `the AWS provider "${unset.name}" has no region: give it one (\`new aws.Provider("${unset.name}", { region: "us-east-1" })\`) or set AWS_REGION`;
+    }
+    return undefined;
+}
+
+/** Splits runtime.options.nodeargs the simple way (no quoting). */
+function nodeArgs(program: ProgramFolder): string[] {
+    return (program.runtimeOptions.nodeargs ?? "").split(/\s+/).filter(Boolean);
+}
+
+/** The child's entry: the compiled script next to this one, or the TypeScript source through ts-node. */
+function childEntry(): string[] {
+    const compiled = path.join(__dirname, "program-child.js");
+    if (__filename.endsWith(".js") && fs.existsSync(compiled)) return [compiled];
+    const tsNode = require.resolve("ts-node", { paths: [__dirname] });
+    // Scoped to the checker's own folder: the program's files are for the ts-node that Pulumi's run.js registers.
+    const options = {
+        transpileOnly: true,
+        skipProject: true,
+        scope: true,
+        scopeDir: __dirname,
+        compilerOptions: { module: "commonjs", moduleResolution: "node10", target: "es2022", esModuleInterop: true },
+    };
+    // -e, not --require: Pulumi's run.js turns its automatic ESM mode off when node runs with --require.
+    return ["-e", `require(${JSON.stringify(tsNode)}).register(${JSON.stringify(options)}); require(${JSON.stringify(path.join(__dirname, "program-child.ts"))});`];
+}
+
+/** "(at index.ts:4:7)" in a message from the child (relative to the program's folder) made relative to this process's folder. */
+function relocated(message: string, workDir: string): string {
+    return message.replace(/\(at ([^()\s]+):(\d+):(\d+)\)/g, (whole, file: string, line: string, column: string) => {
+        if (file.startsWith("node:") || file.includes("://")) return whole;
+        return `(at ${path.relative(process.cwd(), path.resolve(workDir, file)) || file}:${line}:${column})`;
+    });
+}
+
+/** Why the child ended without an answer, from its exit note, exit code and signal. */
+function endedWithoutAnswer(note: ExitNote | undefined, code: number | null, signal: NodeJS.Signals | null, outOfMemory: boolean): string {
+    if (note?.exitCall) {
+        const where = note.exitCall.where ? ` (at ${note.exitCall.where})` : "";
+        return `the program called process.exit(${note.exitCall.code}) before it finished${where}; nothing was checked`;
+    }
+    if (outOfMemory) return "ran out of memory (the JavaScript heap limit; raise it with nodeargs: --max-old-space-size=<MB> under runtime.options in Pulumi.yaml)";
+    if (signal) return `was ended by signal ${signal} before it finished (killed from outside, or out of memory)`;
+    if (code === EXITED_AFTER_MESSAGE) return "stopped after printing why (see the program's output above)";
+    if (code === 0) return "ended before it finished: nothing was left to run while it still waited (a promise that never settles, with nothing pending to settle it)";
+    return `ended with exit code ${code} before it finished (see the program's output above)`;
+}
+
+/**
+ * Runs the program folder `dir` on mocks in a child process and returns what it registered, with the stack and
+ * config it ran with. Throws CaptureError for a bad folder or config, a failing program, or one that ends early.
+ */
+export async function runProgram(dir: string, options: ProgramRunOptions = {}): Promise<ProgramRun> {
+    const label = path.resolve(dir);
+    let program: ProgramFolder;
+    let stack: string;
+    let config: ResolvedConfig;
+    let timeLimit: number;
+    try {
+        program = programFolder(dir);
+        stack = options.stack ?? program.defaultStack();
+        config = program.configFor(stack, { file: options.configFile, overrides: options.programConfig });
+        timeLimit = captureTimeLimit(options.timeoutMs);
+    } catch (error) {
+        throw new CaptureError(label, (error as Error).message, error);
+    }
+    const region = awsRegion(config.values);
+    const { onProgress, onOutput = (text: string) => process.stderr.write(text), progressEvery = 500, onResource, ...captureOptions } = options;
+    const request: ChildRequest = {
+        dir: program.dir,
+        options: {
+            ...captureOptions,
+            stack,
+            timeoutMs: timeLimit,
+            environment: { ...(region && !config.values["aws:region"] ? { region } : {}), ...captureOptions.environment },
+        },
+        progressEvery,
+    };
+    const child = spawn(process.execPath, [...nodeArgs(program), ...childEntry()], {
+        cwd: program.workDir,
+        env: process.env,
+        stdio: ["ignore", "pipe", "pipe", "pipe", "ipc"],
+        serialization: "advanced",
+    });
+    let exitNote = "";
+    let outOfMemory = false;
+    // Both of the program's streams go to the log: stdout stays the report's alone.
+    child.stdout!.on("data", (chunk: Buffer) => onOutput(chunk.toString()));
+    child.stderr!.on("data", (chunk: Buffer) => {
+        const text = chunk.toString();
+        if (text.includes("JavaScript heap out of memory")) outOfMemory = true;
+        onOutput(text);
+    });
+    (child.stdio[EXIT_NOTE_FD] as NodeJS.ReadableStream).on("data", (chunk: Buffer) => (exitNote += chunk.toString()));
+
+    const outcome = await new Promise<{ message?: ChildMessage; code: number | null; signal: NodeJS.Signals | null; killedAfter?: number }>((resolve) => {
+        let answer: ChildMessage | undefined;
+        let killedAfter: number | undefined;
+        const watchdog = setTimeout(() => {
+            killedAfter = timeLimit;
+            child.kill("SIGKILL");
+        }, Math.min(timeLimit + KILL_GRACE_MS, MAX_TIMER_MS));
+        const stop = () => child.kill("SIGKILL");
+        process.once("exit", stop);
+        child.on("message", (message: ChildMessage) => {
+            if (message.type === "progress") onProgress?.(message.count, message.elapsedMs);
+            else answer = message;
+        });
+        child.on("error", () => undefined);
+        child.on("close", (code, signal) => {
+            clearTimeout(watchdog);
+            process.off("exit", stop);
+            resolve({ message: answer, code, signal, killedAfter });
+        });
+        child.send(request);
+    });
+
+    const { message } = outcome;
+    if (message?.type === "done") {
+        const problem = regionProblem(message.resources, region, stack);
+        if (problem) throw new CaptureError(label, problem);
+        message.resources.forEach((resource, i) => onResource?.(resource, i + 1));
+        return {
+            resources: message.resources,
+            project: program.project,
+            stack,
+            stackFile: config.file,
+            placeholders: config.placeholders,
+            elapsedMs: message.elapsedMs,
+            childMaxRssBytes: message.maxRssBytes,
+        };
+    }
+    if (message?.type === "error") {
+        const timedOut = message.message.startsWith("did not finish within");
+        const detail = relocated(message.message, program.workDir);
+        throw new CaptureError(label, timedOut ? `${detail}; ${limitHint(timeLimit)}` : detail);
+    }
+    if (outcome.killedAfter !== undefined) {
+        throw new CaptureError(label, `did not finish within ${Math.round(timeLimit / 1000)} s and did not answer (a loop that never yields?); ${limitHint(timeLimit)}`);
+    }
+    if (outcome.code === EXIT_PARENT_GONE) throw new CaptureError(label, "its process lost the checker");
+    let note: ExitNote | undefined;
+    try {
+        note = exitNote.trim() ? (JSON.parse(exitNote.trim().split("\n").pop() as string) as ExitNote) : undefined;
+    } catch {
+        note = undefined;
+    }
+    throw new CaptureError(label, relocated(endedWithoutAnswer(note, outcome.code, outcome.signal, outOfMemory), program.workDir));
+}
+
+/** capture() for a program folder: the resources of runProgram. */
+export async function captureInChild(dir: string, options: ProgramRunOptions = {}): Promise<CapturedResource[]> {
+    return (await runProgram(dir, options)).resources;
+}
