@@ -1,0 +1,37 @@
+/**
+ * The Done-when of the stack-state input: a stack export of the reference application gives zero violations, and one
+ * of the anti-pattern gallery gives the gallery's update-mode findings; both again with every property dependency
+ * removed, as discovered resources arrive (the graph then joins through ARNs and names).
+ * The exports are tests/fixtures/stack-exports (scripts/export-stack-fixtures.ts writes them from update-mode captures).
+ */
+import * as path from "path";
+import { readStackState, withoutPropertyDependencies } from "../../checker/inputs/stack-state";
+import { analyze, checkProgram, type AnalysisResult, type CapturedResource } from "../../testing";
+
+const ROOT = path.resolve(__dirname, "../..");
+const exported = (name: string) => readStackState(path.join(ROOT, "tests", "fixtures", "stack-exports", `${name}.json`), { projectDir: ROOT }).resources;
+
+function pairs(result: AnalysisResult): string[] {
+    const names = new Map(result.resources.map((r) => [r.urn, r.type === "pulumi:pulumi:Stack" ? "(stack)" : r.name]));
+    return [...new Set(result.violations.map((v) => `${v.policy} on ${names.get(v.urn ?? "") ?? "(stack)"}${v.unknownAtPreview ? " (can't run)" : ""}`))].sort();
+}
+
+let updatePairs: Promise<string[]> | undefined;
+/** The gallery's findings when its program runs as an update, computed once for both variants. */
+const galleryUpdate = () => (updatePairs ??= checkProgram(path.join(ROOT, "examples", "anti-patterns"), { preview: false }).then(pairs));
+
+describe.each([
+    ["with property dependencies", (r: CapturedResource[]) => r],
+    ["without property dependencies (ARN and name joins)", withoutPropertyDependencies],
+])("stack export, %s", (_, prepare) => {
+    test("the reference application: zero violations, every policy judged", async () => {
+        const result = await analyze(prepare(exported("reference-app")));
+        expect(pairs(result)).toEqual([]);
+    });
+
+    test("the anti-pattern gallery: exactly the findings of an update of the gallery", async () => {
+        const [fromState, fromUpdate] = await Promise.all([analyze(prepare(exported("anti-patterns"))), galleryUpdate()]);
+        expect(pairs(fromState)).toEqual(fromUpdate);
+        expect(pairs(fromState)).toEqual(expect.arrayContaining(["dlq-alarm on unwatched-dlq", "no-recursive-loops on retrier", "budget-alarm on (stack)"]));
+    });
+});
