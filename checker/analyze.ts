@@ -156,7 +156,7 @@ function collect(result: AnalyzeResult, pack: RunningPack, urn: string | undefin
     for (const d of result.diagnostics) into.violations.push(tagged(violationOf({ ...d, policyPackVersion: pack.version }, urn ?? d.urn), pack));
     for (const n of result.notApplicable) {
         if (!n.reason.startsWith(WAIVER_PREFIX)) continue;
-        const waiver: NotApplicable = tagged({ policyPack: pack.name, policy: n.policyName, reason: n.reason }, pack);
+        const waiver = tagged<NotApplicable>({ policyPack: pack.name, policy: n.policyName, reason: n.reason }, pack);
         if (urn) waiver.urn = urn;
         into.waivers.push(waiver);
     }
@@ -213,7 +213,7 @@ async function runPacks(
             for (const pack of packs) {
                 const remediated = await pack.client.remediate(resourceOf(resource, inputs, byUrn));
                 for (const r of remediated.remediations) {
-                    const remediation: Remediation = tagged({ policyPack: r.policyPackName, policy: r.policyName, urn: resource.urn }, pack);
+                    const remediation = tagged<Remediation>({ policyPack: r.policyPackName, policy: r.policyName, urn: resource.urn }, pack);
                     if (r.diagnostic) {
                         // The engine shows a remediation that could not run as an advisory violation.
                         remediation.diagnostic = r.diagnostic;

@@ -5,11 +5,13 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { analyzeResources, PackSpec } from "./analyze";
+import { PackSpec } from "./analyze";
+import { check, UpdateCaptureError } from "./check";
 import { capture, CaptureError } from "./capture";
 import { ConfigError } from "./config";
 import { MAX_TIMEOUT_MS, PackError } from "./pack-client";
-import { hasMandatoryViolation, jsonReport, textReport } from "./report";
+import { FORMATS, Format, formatReport, hasMandatoryViolation } from "./report";
+import type { Mode } from "./report/model";
 import type { CapturedResource } from "./types";
 
 export const EXIT_OK = 0;
@@ -43,10 +45,9 @@ could not be evaluated.
 Environment: SERVERLESS_GUARDRAILS_TIMEOUT_MS limits a pack's start-up and each call to it (default 60000).
 `;
 
-export const MODES = ["preview", "update", "both"] as const;
-export type Mode = (typeof MODES)[number];
-export const FORMATS = ["text", "json", "sarif", "github", "junit"] as const;
-export type Format = (typeof FORMATS)[number];
+export const MODES: readonly Mode[] = ["preview", "update", "both"];
+export { FORMATS };
+export type { Format, Mode };
 
 export interface CliOptions {
     programDir: string;
@@ -150,6 +151,21 @@ function timeLimits(): { startTimeoutMs?: number; callTimeoutMs?: number } {
     return { startTimeoutMs: ms, callTimeoutMs: ms };
 }
 
+const MODE_LABEL: Record<Mode, string> = {
+    preview: "preview",
+    update: "update",
+    both: "preview, then update for what the preview cannot judge",
+};
+
+function writeReport(file: string, report: string) {
+    try {
+        fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+        fs.writeFileSync(file, report);
+    } catch (e) {
+        throw new UsageError(`cannot write the report to ${file}: ${(e as Error).message}`);
+    }
+}
+
 export interface RunResult {
     exitCode: number;
     stdout: string;
@@ -172,31 +188,38 @@ export async function run(argv: string[], log: (line: string) => void = (l) => p
         if (!fs.existsSync(path.join(programDir, "Pulumi.yaml"))) {
             throw new ProgramError(`${programDir} is not a Pulumi program: Pulumi.yaml not found`);
         }
-        const preview = options.mode !== "update";
-        log(`serverless-guardrails: running ${programDir} on mocks (${preview ? "preview" : "update"})`);
-        let resources: CapturedResource[];
-        try {
-            resources = await capture(programDir, {
-                preview,
-                onResource: (_, count) => {
-                    if (count % PROGRESS_EVERY === 0) log(`serverless-guardrails: ${count} resources registered so far`);
-                },
-            });
-        } catch (e) {
-            if (e instanceof CaptureError) throw new ProgramError(`could not run the ${e.message}`);
-            throw new ProgramError(`could not run the program ${programDir}: ${(e as Error)?.message ?? e}`);
-        }
-        log(`serverless-guardrails: ${resources.length} resources registered; checking them`);
-        const result = await analyzeResources(resources, {
+        log(`serverless-guardrails: running ${programDir} on mocks (${MODE_LABEL[options.mode]})`);
+        const runProgram = async (preview: boolean): Promise<CapturedResource[]> => {
+            try {
+                const resources = await capture(programDir, {
+                    preview,
+                    onResource: (_, count) => {
+                        if (count % PROGRESS_EVERY === 0) log(`serverless-guardrails: ${count} resources registered so far`);
+                    },
+                });
+                log(`serverless-guardrails: ${resources.length} resources registered (${preview ? "preview" : "update"})`);
+                return resources;
+            } catch (e) {
+                if (e instanceof CaptureError) throw new ProgramError(`could not run the ${e.message}`);
+                throw new ProgramError(`could not run the program ${programDir}: ${(e as Error)?.message ?? e}`);
+            }
+        };
+        const outcome = await check({
+            mode: options.mode,
             packs,
+            capture: runProgram,
             ...limits,
             onProgress: (m) => log(`serverless-guardrails: ${m}`),
             onWarning: (m) => log(`warning: ${m}`),
         });
-        const stdout = options.format === "json" ? JSON.stringify(jsonReport(result), null, 2) + "\n" : textReport(result);
-        return { exitCode: hasMandatoryViolation(result) ? EXIT_VIOLATIONS : EXIT_OK, stdout };
+        const report = formatReport(options.format, outcome.result, { mode: options.mode, programDir }, outcome.parts);
+        const exitCode = hasMandatoryViolation(outcome.result) ? EXIT_VIOLATIONS : EXIT_OK;
+        if (!options.output) return { exitCode, stdout: report };
+        writeReport(options.output, report);
+        log(`serverless-guardrails: ${options.format} report written to ${options.output}`);
+        return { exitCode, stdout: "" };
     } catch (e) {
-        const kind = e instanceof ConfigError || e instanceof PackError || e instanceof ProgramError || e instanceof UsageError;
+        const kind = e instanceof ConfigError || e instanceof PackError || e instanceof ProgramError || e instanceof UsageError || e instanceof UpdateCaptureError;
         log(`error: ${kind ? (e as Error).message : `unexpected failure: ${(e as Error)?.stack ?? e}`}`);
         return { exitCode: EXIT_ERROR, stdout: "" };
     }

@@ -14,10 +14,17 @@ export interface CapturedResource {
     propertyDependencies: Record<string, string[]>;
     /** URN of the explicit provider, if any. */
     provider?: string;
-    /** Inputs after the provider's Check (provider defaults filled in); unknowns as the engine's sentinels. */
+    /**
+     * Inputs after the provider's Check (checker/engine-model.ts: auto-names, Terraform defaults, JSON documents
+     * serialised, the bridge's `__defaults` keys); unknowns as the engine's sentinels.
+     */
     inputs: Record<string, unknown>;
-    /** State after the step: inputs plus outputs (computed outputs unknown in preview). AnalyzeStack sees these. */
+    /** State after the step: the planned state at a preview (computed attributes unknown), what AWS returns at an update. AnalyzeStack sees these. */
     outputs: Record<string, unknown>;
+    /** The resource options the engine sends analyzers (the parent is `parent`). */
+    options?: CapturedOptions;
+    /** The provider package version the SDK asked for (the engine names the default provider after it). */
+    packageVersion?: string;
     /** Where the program registered it (see SourcePosition); absent when no stack frame had a position. */
     sourcePosition?: SourcePosition;
     /**
@@ -25,6 +32,16 @@ export interface CapturedResource {
      * provider plugin builds its children at a real preview, so on mocks it has none.
      */
     remote?: boolean;
+}
+
+/** Resource options as analyzers receive them (pulumi/pulumi AnalyzerResourceOptions); custom timeouts in seconds. */
+export interface CapturedOptions {
+    protect?: boolean;
+    ignoreChanges?: string[];
+    deleteBeforeReplace?: boolean;
+    additionalSecretOutputs?: string[];
+    aliases?: string[];
+    customTimeouts?: { create?: number; update?: number; delete?: number };
 }
 
 /**
@@ -54,6 +71,8 @@ export interface Violation {
     urn?: string;
     /** Set on the engine's "can't run policy ... during preview" advisory: a value the policy needs is unknown. */
     unknownAtPreview?: boolean;
+    /** Which pack (its index in `policyPacks`) reported it; set only when two analyzed packs share a name. */
+    packIndex?: number;
 }
 
 export interface NotApplicable {
@@ -61,6 +80,8 @@ export interface NotApplicable {
     policy: string;
     reason: string;
     urn?: string;
+    /** Which pack (its index in `policyPacks`) reported it; set only when two analyzed packs share a name. */
+    packIndex?: number;
 }
 
 export interface Remediation {
@@ -68,6 +89,8 @@ export interface Remediation {
     policy: string;
     urn: string;
     diagnostic?: string;
+    /** Which pack (its index in `policyPacks`) reported it; set only when two analyzed packs share a name. */
+    packIndex?: number;
     /** What the remediation changed, leaf by leaf (`memorySize` 128 -> 1024). */
     changes?: PropertyChange[];
 }

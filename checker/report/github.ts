@@ -19,7 +19,7 @@ function command(f: Finding): string {
         const part = f.part === "update" ? " (judged on the values an update would have)" : "";
         text = `${who}${part}: ${f.message || f.violation?.description || f.policy}`;
     } else if (f.kind === "cant-run") {
-        text = `${who}: could not run at preview: ${f.unknownAt ? `\`${f.unknownAt.replace(/^\./, "")}\` is unknown until the update` : f.message}`;
+        text = `${who}: could not run at preview: ${f.unknownAt ? `\`${f.unknownAt}\` is unknown until the update` : f.message}`;
     } else if (f.kind === "remediation") {
         text = `${who}: changed ${f.changes?.length ? f.changes.map(describeChange).join(", ") : "its inputs"} before analysis; set this in the program`;
     } else {
@@ -32,6 +32,10 @@ function command(f: Finding): string {
 
 export function githubReport(model: ReportModel): string {
     const lines = model.findings.filter((f) => !(f.kind === "cant-run" && f.judgedByUpdate)).map(command);
+    for (const n of model.notChecked) {
+        const props = [`file=${escapeProperty(n.location.repoFile)}`, `line=${n.location.line}`, `col=${n.location.column}`, `title=${escapeProperty("not checked offline")}`];
+        lines.push(`::notice ${props.join(",")}::${escapeData(`\`${n.name}\` (${n.type}): its children are built by the ${n.plugin} plugin at a real preview, so the checker did not see them`)}`);
+    }
     const s = summarize(model);
     lines.push(
         `serverless-guardrails: ${s.resources} resources, ${s.policies} policies: ${s.violations.mandatory} mandatory and ${s.violations.advisory} advisory violations` +

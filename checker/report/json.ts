@@ -33,6 +33,10 @@ export interface JsonReport {
     violations: JsonViolation[];
     waivers: (Omit<NotApplicable, "urn"> & { urn?: string } & Where)[];
     remediations: ({ policyPack: string; policy: string; urn: string; diagnostic?: string; changes?: PropertyChange[] } & Where)[];
+    /** Multi-language components whose children their plugin builds at a real preview: not checked offline. */
+    notChecked: { urn: string; type: string; name: string; plugin: string; location: { file: string; line: number; column: number } }[];
+    /** Config keys whose `secure:` value ran as a placeholder string. */
+    placeholders: string[];
 }
 
 const at = (l: Location) => ({ file: l.file, line: l.line, column: l.column });
@@ -78,5 +82,7 @@ export function jsonReport(model: ReportModel): JsonReport {
         violations,
         waivers,
         remediations,
+        notChecked: model.notChecked.map((n) => ({ urn: n.urn, type: n.type, name: n.name, plugin: n.plugin, location: at(n.location) })),
+        placeholders: model.placeholders,
     };
 }

@@ -38,6 +38,8 @@ export interface Finding {
     part: Part;
     policyPack: string;
     policyPackVersion: string;
+    /** The pack's index in the report's packs, when two packs share a name. */
+    packIndex?: number;
     policy: string;
     /** violation: its level; cant-run: "advisory" (as the engine reports it); remediation: "remediate"; waiver: "waived". */
     level: "mandatory" | "advisory" | "remediate" | "waived";
@@ -51,7 +53,7 @@ export interface Finding {
     madeAt?: Location;
     /** remediation: what it changed. */
     changes?: PropertyChange[];
-    /** cant-run: the value that was unknown (`.send-confirmation-policy.policy`). */
+    /** cant-run: the property whose value was unknown (`policy`; for a stack policy's notice, of the resource it names). */
     unknownAt?: string;
     /** cant-run, mode both: the update part judged this (policy, resource); its verdicts are the update findings. */
     judgedByUpdate?: boolean;
@@ -75,10 +77,22 @@ export interface ReportContext {
     mode?: Mode;
     /** The program folder; positions outside it are still shown, relative to it. */
     programDir?: string;
-    /** The program's entry file: the location of findings about the stack, or of resources with no position. */
-    entry?: string;
+    /** Where findings about the stack (and resources with no position) point; default: the program's Pulumi.yaml, which declares the project. */
+    stackFile?: string;
     /** Defaults to the nearest folder above programDir holding `.git`, else programDir. */
     repoRoot?: string;
+    /** Config keys whose `secure:` value stood in as a placeholder string (the checker cannot decrypt them). */
+    placeholders?: string[];
+}
+
+/** A multi-language component (`remote: true`): its provider plugin builds its children at a real preview, so they were not checked. */
+export interface NotChecked {
+    urn: string;
+    type: string;
+    name: string;
+    /** The plugin that builds it: the type token's package (`awsx`). */
+    plugin: string;
+    location: Location;
 }
 
 export interface ReportModel {
@@ -87,8 +101,10 @@ export interface ReportModel {
     resources: CapturedResource[];
     packs: PackReport[];
     findings: Finding[];
+    notChecked: NotChecked[];
+    placeholders: string[];
     context: Required<Pick<ReportContext, "programDir" | "repoRoot">> & ReportContext;
-    /** Where the program made a resource, by the rule findings use (the entry file for the stack). */
+    /** Where the program made a resource, by the rule findings use (the stack file for the stack). */
     locate(urn: string | undefined): Location;
 }
 
@@ -125,7 +141,7 @@ class Locator {
     private readonly byName = new Map<string, CapturedResource[]>();
     readonly programDir: string;
     readonly repoRoot: string;
-    private readonly entry: string;
+    private readonly stackFile: string;
     private readonly stackName?: string;
 
     constructor(resources: CapturedResource[], context: ReportContext) {
@@ -137,7 +153,9 @@ class Locator {
         }
         this.programDir = path.resolve(context.programDir ?? process.cwd());
         this.repoRoot = context.repoRoot ? path.resolve(context.repoRoot) : findRepoRoot(this.programDir);
-        this.entry = context.entry ? path.resolve(context.entry) : path.join(this.programDir, "index.ts");
+        this.stackFile = context.stackFile
+            ? path.resolve(context.stackFile)
+            : (["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(this.programDir, f)).find((f) => fs.existsSync(f)) ?? path.join(this.programDir, "Pulumi.yaml"));
         this.stackName = resources.find((r) => r.type === STACK_TYPE)?.name;
     }
 
@@ -179,10 +197,10 @@ class Locator {
         return { urn, type: r.type, name: r.name, ancestors: this.ancestors(r).map((a) => ({ type: a.type, name: a.name })), stack: r.type === STACK_TYPE };
     }
 
-    /** The outermost enclosing resource's position (a component's construction site), else the resource's own, else the entry file. */
+    /** The outermost enclosing resource's position (a component's construction site), else the resource's own, else the stack file. */
     where(urn: string | undefined): { location: Location; madeAt?: Location } {
         const r = urn ? this.byUrn.get(urn) : undefined;
-        const fallback: Location = this.location({ file: this.entry, line: 1, column: 1 });
+        const fallback: Location = this.location({ file: this.stackFile, line: 1, column: 1 });
         if (!r) return { location: fallback };
         const own = this.usable(r);
         const chain = this.ancestors(r);
@@ -196,8 +214,7 @@ class Locator {
     }
 
     /** The resource a stack policy's can't-run notice names: our pack puts the resource's name first in the unknown's path. */
-    named(unknownAt: string): CapturedResource | undefined {
-        const pathText = unknownAt.replace(/^\./, "");
+    named(pathText: string): CapturedResource | undefined {
         let best: CapturedResource[] = [];
         let bestLength = 0;
         for (const [name, list] of this.byName) {
@@ -232,9 +249,12 @@ export function buildReport(result: AnalysisResult, context: ReportContext = {},
     const versionOf = new Map(result.policyPacks.map((p) => [p.name, p.version]));
     const findings: Finding[] = [];
 
-    const base = (policyPack: string, policy: string, urn: string | undefined) => {
+    const base = (item: { policyPack: string; policy: string; packIndex?: number }, urn: string | undefined) => {
         const { location, madeAt } = locator.where(urn);
-        const finding = { policyPack, policyPackVersion: versionOf.get(policyPack) ?? "", policy, subject: locator.subject(urn), location } as Finding;
+        const pack = item.packIndex !== undefined ? result.policyPacks[item.packIndex] : undefined;
+        const version = pack?.version ?? versionOf.get(item.policyPack) ?? "";
+        const finding = { policyPack: item.policyPack, policyPackVersion: version, policy: item.policy, subject: locator.subject(urn), location } as Finding;
+        if (item.packIndex !== undefined) finding.packIndex = item.packIndex;
         if (madeAt) finding.madeAt = madeAt;
         return finding;
     };
@@ -243,9 +263,11 @@ export function buildReport(result: AnalysisResult, context: ReportContext = {},
         const part: Part = parts.fromUpdate?.has(v) ? "update" : basePart;
         const details = detailsOf.get(`${v.policyPack}\0${v.policy}`);
         if (v.unknownAtPreview) {
-            const unknownAt = CANT_RUN.exec(v.message)?.[1];
-            const named = !v.urn && unknownAt ? locator.named(unknownAt) : undefined;
-            const finding: Finding = { ...base(v.policyPack, v.policy, v.urn ?? named?.urn), kind: "cant-run", part, level: "advisory", message: v.message, violation: v };
+            const rawPath = CANT_RUN.exec(v.message)?.[1]?.replace(/^\./, "");
+            const named = !v.urn && rawPath ? locator.named(rawPath) : undefined;
+            // Named by the path's first part: the rest is the resource's property.
+            const unknownAt = named && rawPath!.startsWith(named.name + ".") ? rawPath!.slice(named.name.length + 1) : rawPath;
+            const finding: Finding = { ...base(v, v.urn ?? named?.urn), kind: "cant-run", part, level: "advisory", message: v.message, violation: v };
             if (v.severity) finding.severity = v.severity;
             if (unknownAt) finding.unknownAt = unknownAt;
             if (parts.judged?.has(v)) finding.judgedByUpdate = true;
@@ -253,7 +275,7 @@ export function buildReport(result: AnalysisResult, context: ReportContext = {},
             continue;
         }
         const finding: Finding = {
-            ...base(v.policyPack, v.policy, v.urn),
+            ...base(v, v.urn),
             kind: "violation",
             part,
             level: v.enforcementLevel === "mandatory" ? "mandatory" : "advisory",
@@ -266,22 +288,27 @@ export function buildReport(result: AnalysisResult, context: ReportContext = {},
     for (const r of result.remediations) {
         if (r.diagnostic) continue; // reported as the engine reports it: an advisory violation, above
         const part: Part = parts.fromUpdate?.has(r) ? "update" : basePart;
-        const finding: Finding = { ...base(r.policyPack, r.policy, r.urn), kind: "remediation", part, level: "remediate", message: "" };
+        const finding: Finding = { ...base(r, r.urn), kind: "remediation", part, level: "remediate", message: "" };
         if (r.changes) finding.changes = r.changes;
         findings.push(finding);
     }
     for (const w of result.waivers) {
         const part: Part = parts.fromUpdate?.has(w) ? "update" : basePart;
-        findings.push({ ...base(w.policyPack, w.policy, w.urn), kind: "waiver", part, level: "waived", message: w.reason.replace(/^waived:\s*/, "") });
+        findings.push({ ...base(w, w.urn), kind: "waiver", part, level: "waived", message: w.reason.replace(/^waived:\s*/, "") });
     }
 
-    const packs: PackReport[] = result.policyPacks.map((p) => {
+    const packs: PackReport[] = result.policyPacks.map((p, index) => {
         const details = p.details ?? [];
         const enabled = details.length > 0 ? details.filter((d) => d.enforcementLevel !== "disabled").length : p.policies;
-        return { name: p.name, version: p.version, policies: enabled, allPolicies: p.policies, details, findings: findings.filter((f) => f.policyPack === p.name) };
+        return { name: p.name, version: p.version, policies: enabled, allPolicies: p.policies, details, findings: findings.filter((f) => (f.packIndex !== undefined ? f.packIndex === index : f.policyPack === p.name)) };
     });
+    const notChecked = result.resources
+        .filter((r) => r.remote)
+        .map((r) => ({ urn: r.urn, type: r.type, name: r.name, plugin: r.type.split(":")[0], location: locator.where(r.urn).location }));
     return {
         mode,
+        notChecked,
+        placeholders: [...(context.placeholders ?? [])],
         ok: !findings.some((f) => f.kind === "violation" && f.level === "mandatory"),
         resources: result.resources,
         packs,

@@ -77,7 +77,7 @@ function resultText(f: Finding): string {
         case "violation":
             return `${who}${part}: ${f.message || f.violation?.description || f.policy}`;
         case "cant-run":
-            return `${who}: ${f.policy} could not run at preview: ${f.unknownAt ? `\`${f.unknownAt.replace(/^\./, "")}\` is unknown until the update` : f.message}`;
+            return `${who}: ${f.policy} could not run at preview: ${f.unknownAt ? `\`${f.unknownAt}\` is unknown until the update` : f.message}`;
         case "remediation":
             return `${who}${part}: ${f.policy} changed ${f.changes?.length ? f.changes.map(describeChange).join(", ") : "its inputs"} before analysis; set this in the program`;
         case "waiver":
@@ -161,7 +161,12 @@ export function sarifReport(model: ReportModel): Record<string, unknown> {
                 automationDetails: { id: `serverless-guardrails/${programPath}/` },
                 columnKind: "utf16CodeUnits",
                 results,
-                properties: { mode: model.mode, policyPacks: model.packs.map((p) => `${p.name}@${p.version}`) },
+                properties: {
+                    mode: model.mode,
+                    policyPacks: model.packs.map((p) => `${p.name}@${p.version}`),
+                    notCheckedOffline: model.notChecked.map((n) => n.urn),
+                    configPlaceholders: model.placeholders,
+                },
             },
         ],
     };

@@ -3,7 +3,7 @@
  * (`- [level]  policy  (type: name)` and the message), each with where the program made the resource;
  * in mode `both`, then the verdicts judged on the values an update would have; then a summary.
  */
-import { describeChange, describeWhere, Finding, PackReport, ReportModel } from "./model";
+import { describeChange, describeLocation, describeWhere, Finding, PackReport, ReportModel } from "./model";
 import { summarize } from "./summary";
 
 function plural(n: number, word: string, many = `${word}s`) {
@@ -64,10 +64,13 @@ class PackSection {
 }
 
 function cantRunOutcome(f: Finding, updateFindings: Finding[]): string {
-    const judged = updateFindings.filter((u) => u.kind === "violation" && u.policy === f.policy && (f.violation?.urn ? u.subject.urn === f.subject.urn : true));
-    const unknown = f.unknownAt ? `\`${f.unknownAt.replace(/^\./, "")}\` is unknown until the update` : "a value it needs is unknown until the update";
+    const same = (u: Finding) => u.policy === f.policy && (f.violation?.urn ? u.subject.urn === f.subject.urn : true);
+    const violations = updateFindings.filter((u) => u.kind === "violation" && same(u)).length;
+    const remediations = updateFindings.filter((u) => u.kind === "remediation" && same(u)).length;
+    const unknown = f.unknownAt ? `\`${f.unknownAt}\` is unknown until the update` : "a value it needs is unknown until the update";
     if (!f.judgedByUpdate) return `could not run at preview: ${unknown}`;
-    const verdict = judged.length === 0 ? "no violation" : `${plural(judged.length, "violation")}, listed above`;
+    const found = [violations ? plural(violations, "violation") : "", remediations ? plural(remediations, "remediation") : ""].filter(Boolean);
+    const verdict = found.length === 0 ? "no violation" : `${found.join(" and ")}, listed above`;
     return `could not run at preview (${unknown}); on the values an update would have: ${verdict}`;
 }
 
@@ -102,6 +105,16 @@ function packLines(model: ReportModel, pack: PackReport): string[] {
 export function textReport(model: ReportModel): string {
     const lines: string[] = ["Policies:"];
     for (const pack of model.packs) lines.push(...packLines(model, pack));
+    if (model.notChecked.length > 0) {
+        lines.push("", "Not checked offline:");
+        for (const n of model.notChecked) {
+            lines.push(`    - \`${n.name}\` (${n.type}), ${describeLocation(n.location)}: its children are built by the ${n.plugin} plugin at a real preview`);
+        }
+    }
+    if (model.placeholders.length > 0) {
+        lines.push("", "Config placeholders (secure values the checker cannot decrypt):");
+        for (const key of model.placeholders) lines.push(`    - \`${key}\` ran with a placeholder string`);
+    }
     const s = summarize(model);
     lines.push("", "Summary:");
     lines.push(`    ${plural(s.resources, "resource")} checked by ${plural(s.policies, "policy", "policies")} in ${plural(s.policyPacks, "policy pack")}`);

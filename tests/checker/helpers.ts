@@ -3,6 +3,9 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { capture } from "../../checker/capture";
+import { check } from "../../checker/check";
+import { buildReport } from "../../checker/report";
 import type { CapturedResource } from "../../checker/types";
 
 export const ROOT = path.resolve(__dirname, "../..");
@@ -55,4 +58,11 @@ export function thing(name: string, inputs: Record<string, unknown>, extra: Part
         outputs: { ...inputs },
         ...extra,
     };
+}
+
+/** A check of a fixture program with fixture packs, as the CLI runs it (check.ts), and its report model. */
+export async function checkFixture(program: string, mode: "preview" | "update" | "both", packs: string[]) {
+    const dir = programDir(program);
+    const outcome = await check({ mode, packs: packs.map((p) => ({ dir: packDir(p) })), capture: (preview) => capture(dir, { preview }) });
+    return { outcome, model: buildReport(outcome.result, { mode, programDir: dir }, outcome.parts) };
 }

@@ -1,0 +1,143 @@
+/**
+ * A check in one of three modes:
+ * - `preview`: the program captured as a first preview and analyzed as the engine would: the faithful
+ *   mirror of `pulumi preview --policy-pack`, "can't run policy ... during preview" notices included;
+ * - `update`: the program captured as an update (computed outputs get plausible values) and analyzed;
+ * - `both` (the default): the preview's verdicts, then, for each (policy, resource) the preview could not
+ *   judge, the verdict of an update-mode run of the same program, labelled as such.
+ *
+ * In `both`, the packs are started once and serve both runs, the update capture overlaps the preview's
+ * analysis (the checker mostly waits for the pack then), and the update run analyzes only what the
+ * preview could not judge: Analyze for the resources with a can't-run notice, AnalyzeStack only when a
+ * stack policy could not run.
+ */
+import { AnalysisScope, AnalyzeOptions, openAnalysis, AnalysisSession } from "./analyze";
+import type { AnalysisResult, CapturedResource, NotApplicable, Remediation, Violation } from "./types";
+import type { CheckParts, Mode } from "./report/model";
+
+export interface CheckOptions extends Omit<AnalyzeOptions, "packs"> {
+    mode: Mode;
+    packs: AnalyzeOptions["packs"];
+    /** Runs the program on mocks, as a first preview (true) or as an update (false). */
+    capture: (preview: boolean) => Promise<CapturedResource[]>;
+}
+
+export interface CheckOutcome {
+    mode: Mode;
+    /** Both parts merged: the base run's findings, then the update part's (see `parts`). */
+    result: AnalysisResult;
+    parts: CheckParts;
+    /** The runs themselves, for tests and tools. */
+    preview?: AnalysisResult;
+    update?: AnalysisResult;
+}
+
+/** The update capture of mode `both` failed where its values were needed. */
+export class UpdateCaptureError extends Error {
+    constructor(readonly cause: unknown) {
+        super(`as an update (to judge what the preview could not): ${(cause as Error)?.message ?? cause}`);
+        this.name = "UpdateCaptureError";
+    }
+}
+
+const pairKey = (pack: string, policy: string, urn?: string) => `${pack}\0${policy}\0${urn ?? ""}`;
+const policyKey = (pack: string, policy: string) => `${pack}\0${policy}`;
+
+/** What the preview could not judge: (policy, resource) pairs of Analyze, and whole stack policies of AnalyzeStack. */
+export interface Unjudged {
+    pairs: Set<string>;
+    stackPolicies: Set<string>;
+    notices: Violation[];
+}
+
+export function unjudgedBy(preview: AnalysisResult): Unjudged {
+    const unjudged: Unjudged = { pairs: new Set(), stackPolicies: new Set(), notices: [] };
+    for (const v of preview.violations) {
+        if (!v.unknownAtPreview) continue;
+        unjudged.notices.push(v);
+        if (v.urn) unjudged.pairs.add(pairKey(v.policyPack, v.policy, v.urn));
+        else unjudged.stackPolicies.add(policyKey(v.policyPack, v.policy));
+    }
+    return unjudged;
+}
+
+export function updateScope(unjudged: Unjudged): AnalysisScope {
+    const urns = new Set<string>();
+    for (const key of unjudged.pairs) urns.add(key.split("\0")[2]);
+    return { analyze: urns, stack: unjudged.stackPolicies.size > 0 };
+}
+
+/** The preview's findings, then the update's verdicts on what the preview could not judge. */
+export function merge(preview: AnalysisResult, update: AnalysisResult, unjudged: Unjudged): { result: AnalysisResult; parts: CheckParts } {
+    // A stack policy may report some resources before it meets an unknown: those pairs the preview judged.
+    const judgedAtPreview = new Set(preview.violations.filter((v) => !v.unknownAtPreview).map((v) => pairKey(v.policyPack, v.policy, v.urn)));
+    const wanted = (pack: string, policy: string, urn: string | undefined) =>
+        unjudged.pairs.has(pairKey(pack, policy, urn)) ||
+        (unjudged.stackPolicies.has(policyKey(pack, policy)) && !judgedAtPreview.has(pairKey(pack, policy, urn)));
+    const violations = update.violations.filter((v) => wanted(v.policyPack, v.policy, v.urn));
+    const remediations = update.remediations.filter((r: Remediation) => unjudged.pairs.has(pairKey(r.policyPack, r.policy, r.urn)));
+    const waivers = update.waivers.filter((w: NotApplicable) => wanted(w.policyPack, w.policy, w.urn));
+    // A notice is judged unless the update could not run that policy either.
+    const stillUnknown = new Set(violations.filter((v) => v.unknownAtPreview).map((v) => pairKey(v.policyPack, v.policy, v.urn)));
+    const judged = new Set(unjudged.notices.filter((n) => !stillUnknown.has(pairKey(n.policyPack, n.policy, n.urn))));
+    return {
+        result: {
+            resources: preview.resources,
+            violations: [...preview.violations, ...violations],
+            waivers: [...preview.waivers, ...waivers],
+            remediations: [...preview.remediations, ...remediations],
+            policyPacks: preview.policyPacks,
+        },
+        parts: { fromUpdate: new Set<object>([...violations, ...remediations, ...waivers]), judged },
+    };
+}
+
+/** Settles every promise, then throws the first failure (after closing the session if it opened). */
+async function settle<T extends readonly unknown[]>(session: Promise<AnalysisSession>, ...work: { [K in keyof T]: Promise<T[K]> }): Promise<[AnalysisSession, ...T]> {
+    const settled = await Promise.allSettled([session, ...work]);
+    const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (failure) {
+        if (settled[0].status === "fulfilled") await (settled[0].value as AnalysisSession).close();
+        throw failure.reason;
+    }
+    return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as [AnalysisSession, ...T];
+}
+
+export async function check(options: CheckOptions): Promise<CheckOutcome> {
+    const { mode, capture, ...analyzeOptions } = options;
+    // The packs start while the program runs: both are child work the checker only waits for.
+    const opening = openAnalysis(analyzeOptions);
+    if (mode !== "both") {
+        const [session, resources] = await settle<[CapturedResource[]]>(opening, capture(mode === "preview"));
+        try {
+            const result = await session.run(resources);
+            return { mode, result, parts: {}, [mode]: result };
+        } finally {
+            await session.close();
+        }
+    }
+    const previewCapture = capture(true);
+    // Started once the preview is captured, so it runs while the pack analyzes the preview.
+    const updateCapture = previewCapture.then(() => capture(false));
+    updateCapture.catch(() => undefined); // awaited below, only when needed
+    const [session, previewResources] = await settle<[CapturedResource[]]>(opening, previewCapture);
+    try {
+        const preview = await session.run(previewResources);
+        const unjudged = unjudgedBy(preview);
+        if (unjudged.notices.length === 0) return { mode, result: preview, parts: {}, preview };
+        let updateResources: CapturedResource[];
+        try {
+            updateResources = await updateCapture;
+        } catch (e) {
+            throw new UpdateCaptureError(e);
+        }
+        options.onProgress?.(`judging ${unjudged.notices.length} can't-run notice${unjudged.notices.length === 1 ? "" : "s"} on the values an update would have`);
+        const update = await session.run(updateResources, updateScope(unjudged));
+        const { result, parts } = merge(preview, update, unjudged);
+        return { mode, result, parts, preview, update };
+    } finally {
+        await session.close();
+        // Nothing may outlive the check: wait for an update capture still running (its failure is not ours).
+        await updateCapture.catch(() => undefined);
+    }
+}
