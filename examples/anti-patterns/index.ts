@@ -19,6 +19,8 @@ interface FunctionOptions {
     memorySize?: number;
     reservedConcurrentExecutions?: number;
     timeout?: number;
+    /** Further function arguments (a capacity provider, a durable config). */
+    extra?: Partial<aws.lambda.FunctionArgs>;
 }
 
 /** A function built right: chosen memory, timeout and concurrency, tracing, logs kept 30 days, a scoped role. */
@@ -51,6 +53,7 @@ function compliantFunction(name: string, options: FunctionOptions = {}) {
         reservedConcurrentExecutions: options.reservedConcurrentExecutions,
         tracingConfig: { mode: "Active" },
         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+        ...options.extra,
     });
 }
 
@@ -282,3 +285,80 @@ const reportsWaf = new aws.wafv2.WebAcl("reports-api-web-acl", {
     visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: "reports-api", sampledRequestsEnabled: true },
 });
 new aws.wafv2.WebAclAssociation("reports-api-waf", { resourceArn: reportsStage.arn, webAclArn: reportsWaf.arn });
+
+// 14-17. Lambda Managed Instances. Capacity providers run EC2 instances in these subnets, managed through this role.
+const fleetOperator = new aws.iam.Role("fleet-operator", {
+    assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    }),
+});
+new aws.iam.RolePolicyAttachment("fleet-operator-policy", { role: fleetOperator.name, policyArn: "arn:aws:iam::aws:policy/AWSLambdaManagedEC2ResourceOperator" });
+const fleet = (name: string, subnetIds: string[], maxVcpuCount?: number) =>
+    new aws.lambda.CapacityProvider(name, {
+        vpcConfig: { subnetIds, securityGroupIds: ["sg-0f1e2d3c4b5a69788"] },
+        permissionsConfig: { capacityProviderOperatorRoleArn: fleetOperator.arn },
+        ...(maxVcpuCount ? { capacityProviderScalingConfigs: [{ scalingMode: "Auto", maxVcpuCount } as aws.types.input.lambda.CapacityProviderCapacityProviderScalingConfig] } : {}),
+    });
+const zones = ["subnet-0a1b2c3d4e5f60718", "subnet-0b1c2d3e4f5a60718", "subnet-0c1d2e3f4a5b60718"];
+
+// 14. A capacity provider with no vCPU cap: a spike, or a retry storm, launches instances until the account's EC2 quota
+//     stops it, and the bill follows.
+fleet("fleet-unbounded", zones);
+
+// 15. A capacity provider in one subnet: every instance in one Availability Zone, and a zone outage stops its functions.
+const oneZone = fleet("fleet-one-zone", zones.slice(0, 1), 64);
+
+// 16. Capacity providers promising more vCPUs than the account's EC2 quota (1000 by default): at peak the instances
+//     cannot launch, functions are throttled, and every other EC2 workload of the account is starved.
+fleet("analytics-fleet", zones, 1000);
+
+// 17. A Managed Instances function below the 2 GB minimum and never published: it cannot deploy, and Lambda would
+//     launch no instance for it.
+compliantFunction("image-resizer", {
+    memorySize: 1024,
+    extra: { capacityProviderConfig: { lambdaManagedInstancesCapacityProviderConfig: { capacityProviderArn: oneZone.arn } } },
+});
+
+// 18-21. Durable functions: executions that checkpoint and run for up to a year.
+const checkpointing = (name: string) => ({
+    Effect: "Allow",
+    Action: ["lambda:CheckpointDurableExecution", "lambda:GetDurableExecutionState"],
+    Resource: [`arn:aws:lambda:*:*:function:${name}-*`],
+});
+const durableFunction = (name: string, options: { durableConfig?: aws.types.input.lambda.FunctionDurableConfig; publish?: boolean; checkpoint?: boolean; alarmed?: boolean }) => {
+    const fn = compliantFunction(name, {
+        ...defaults,
+        statements: options.checkpoint === false ? [] : [checkpointing(name)],
+        extra: { durableConfig: options.durableConfig ?? { executionTimeout: 86400, retentionPeriod: 14 }, publish: options.publish ?? true },
+    });
+    if (options.alarmed !== false) {
+        new aws.cloudwatch.MetricAlarm(`${name}-failed`, {
+            namespace: "AWS/Lambda",
+            metricName: "DurableExecutionFailed",
+            dimensions: { FunctionName: fn.name },
+            statistic: "Sum",
+            period: 60,
+            evaluationPeriods: 1,
+            threshold: 1,
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            alarmActions: [alerts.arn],
+        });
+    }
+    return fn;
+};
+
+// 18. A durable workflow allowed to run for a year and keep its history for 90 days: a stuck execution lives, and
+//     bills, for a year.
+durableFunction("renewals", { durableConfig: { executionTimeout: 31622400, retentionPeriod: 90 } });
+
+// 19. A durable function with no published version and no alias: Lambda invokes durable functions only through a
+//     qualified ARN, so every invocation fails.
+durableFunction("fulfilment", { publish: false });
+
+// 20. A durable function no one hears about: a failed execution is not retried, and no alarm or dead-letter queue
+//     tells anyone.
+durableFunction("approvals", { alarmed: false });
+
+// 21. A durable function whose role may not checkpoint: every execution fails at its first step.
+durableFunction("refunds", { checkpoint: false });
