@@ -15,6 +15,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { camelCase } from "../checker/inputs/terraform-values";
 import { T } from "../policies/lib/types";
 import { shapesOf } from "./aws-shapes";
 
@@ -68,6 +69,16 @@ export interface TypeTable {
     unmapped: string[];
     /** Deprecated judged tokens whose Terraform type another token judges (`aws:s3/bucketV2:BucketV2` -> `aws:s3/bucket:Bucket`). */
     aliases: Record<string, string>;
+    /** Per token, the Terraform attributes the provider renames beyond the bridge's rules (Terraform name -> Pulumi name). */
+    exceptions: Record<string, Record<string, string>>;
+    /** Judged tokens whose renamedProperties the metadata holds (the others follow the rules alone). */
+    renamesRead: string[];
+}
+
+/** Whether the bridge's rules alone give `pulumi` for `tf`: camelCase, or its plural (`metric_query` -> `metricQueries`). */
+function byRules(tf: string, pulumi: string): boolean {
+    const camel = camelCase(tf);
+    return pulumi === camel || pulumi === `${camel}s` || pulumi === `${camel}es` || (camel.endsWith("y") && pulumi === `${camel.slice(0, -1)}ies`);
 }
 
 export function typeTable(metadataFile = DEFAULT_METADATA): TypeTable {
@@ -94,7 +105,15 @@ export function typeTable(metadataFile = DEFAULT_METADATA): TypeTable {
     }
     const sortedTypes = Object.fromEntries(Object.entries(types).sort(([a], [b]) => (a < b ? -1 : 1)));
     const source = whole ? path.basename(metadataFile) : String(metadata._source).split(" (")[0];
-    return { source, overrides, types: sortedTypes, unmapped, aliases };
+    const properties: Record<string, Record<string, string>> = metadata?.renames?.renamedProperties ?? {};
+    const exceptions: Record<string, Record<string, string>> = {};
+    const renamesRead = judgedTokens().filter((t) => properties[t] !== undefined);
+    for (const token of renamesRead) {
+        for (const [pulumi, tf] of Object.entries(properties[token]).sort(([a], [b]) => (a < b ? -1 : 1))) {
+            if (!byRules(tf, pulumi)) (exceptions[token] ??= {})[tf] = pulumi;
+        }
+    }
+    return { source, overrides, types: sortedTypes, unmapped, aliases, exceptions, renamesRead };
 }
 
 export function typesModule(table: TypeTable): string {
@@ -111,6 +130,15 @@ export const UNMAPPED_TOKENS: readonly string[] = ${JSON.stringify(table.unmappe
 
 /** Deprecated judged tokens that share their Terraform type with the token above that judges it. */
 export const TOKEN_ALIASES: Readonly<Record<string, string>> = ${JSON.stringify(table.aliases, null, 4)};
+
+/**
+ * Top-level Terraform attributes the provider renames beyond the bridge's rules (camelCase, plural lists), from the
+ * metadata's renamedProperties: Terraform name -> Pulumi name.
+ */
+export const NAME_EXCEPTIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = ${JSON.stringify(table.exceptions, null, 4)};
+
+/** The judged tokens whose renamedProperties were read; the others are named by the rules alone. */
+export const RENAMES_READ: readonly string[] = ${JSON.stringify(table.renamesRead, null, 4)};
 `;
 }
 

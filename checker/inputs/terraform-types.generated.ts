@@ -61,3 +61,62 @@ export const UNMAPPED_TOKENS: readonly string[] = [
 export const TOKEN_ALIASES: Readonly<Record<string, string>> = {
     "aws:s3/bucketV2:BucketV2": "aws:s3/bucket:Bucket"
 };
+
+/**
+ * Top-level Terraform attributes the provider renames beyond the bridge's rules (camelCase, plural lists), from the
+ * metadata's renamedProperties: Terraform name -> Pulumi name.
+ */
+export const NAME_EXCEPTIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+    "aws:apigateway/methodSettings:MethodSettings": {
+        "rest_api_id": "restApi"
+    },
+    "aws:apigateway/stage:Stage": {
+        "deployment_id": "deployment",
+        "rest_api_id": "restApi"
+    },
+    "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": {
+        "log_group_name": "logGroup"
+    },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": {
+        "alarm_name": "name"
+    },
+    "aws:lambda/function:Function": {
+        "filename": "code",
+        "function_name": "name"
+    },
+    "aws:lambda/permission:Permission": {
+        "function_name": "function"
+    },
+    "aws:sns/topicSubscription:TopicSubscription": {
+        "topic_arn": "topic"
+    }
+};
+
+/** The judged tokens whose renamedProperties were read; the others are named by the rules alone. */
+export const RENAMES_READ: readonly string[] = [
+    "aws:apigateway/methodSettings:MethodSettings",
+    "aws:apigateway/restApi:RestApi",
+    "aws:apigateway/stage:Stage",
+    "aws:apigateway/usagePlan:UsagePlan",
+    "aws:apigatewayv2/api:Api",
+    "aws:apigatewayv2/stage:Stage",
+    "aws:cloudwatch/eventBus:EventBus",
+    "aws:cloudwatch/eventRule:EventRule",
+    "aws:cloudwatch/eventTarget:EventTarget",
+    "aws:cloudwatch/logGroup:LogGroup",
+    "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
+    "aws:cloudwatch/metricAlarm:MetricAlarm",
+    "aws:lambda/alias:Alias",
+    "aws:lambda/eventSourceMapping:EventSourceMapping",
+    "aws:lambda/function:Function",
+    "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+    "aws:lambda/functionUrl:FunctionUrl",
+    "aws:lambda/permission:Permission",
+    "aws:scheduler/schedule:Schedule",
+    "aws:sfn/stateMachine:StateMachine",
+    "aws:sns/topicSubscription:TopicSubscription",
+    "aws:sqs/queue:Queue",
+    "aws:sqs/queuePolicy:QueuePolicy",
+    "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy",
+    "aws:sqs/redrivePolicy:RedrivePolicy"
+];

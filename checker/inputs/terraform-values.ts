@@ -6,12 +6,16 @@
  * - other lists keep a list, under a plural name where the Pulumi name is plural (`attribute` -> `attributes`,
  *   `metric_query` -> `metricQueries`).
  * Which case applies is read from @pulumi/aws's declarations (aws-shapes.generated.ts); the names the
- * provider renames beyond these rules are the table below.
+ * provider renames beyond these rules (`function_name` -> `name`) come from its bridge metadata
+ * (NAME_EXCEPTIONS in terraform-types.generated.ts).
  * Every path `after_unknown` marks becomes the engine's unknown sentinel.
  */
 import { UNKNOWN_SENTINEL } from "../mocks";
 import { AWS_SHAPES } from "./aws-shapes.generated";
 import { isRecord } from "./input-error";
+import { NAME_EXCEPTIONS } from "./terraform-types.generated";
+
+export { NAME_EXCEPTIONS };
 
 /** "s": a scalar (string, number, boolean, asset, enum, document); { o }: an object; { l }: a list; { m }: a map. */
 export type Shape = "s" | { o: Record<string, Shape> } | { l: Shape } | { m: Shape };
@@ -22,20 +26,6 @@ export interface ResourceShape {
     /** The properties the program can set (the `<Name>Args` interface). */
     inputs: string[];
 }
-
-/**
- * Top-level Terraform attributes whose Pulumi name is not the rule's: the provider renames them
- * (pulumi-aws provider/resources.go `Fields`; the bridge metadata's `renamedProperties`). Each is a property
- * of the type's declarations that no Terraform attribute reaches by the rules; the mapping test covers every one.
- */
-export const NAME_EXCEPTIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-    "aws:lambda/function:Function": { function_name: "name", filename: "code" },
-    "aws:lambda/permission:Permission": { function_name: "function" },
-    "aws:cloudwatch/metricAlarm:MetricAlarm": { alarm_name: "name" },
-    "aws:sns/topicSubscription:TopicSubscription": { topic_arn: "topic" },
-    "aws:apigateway/stage:Stage": { rest_api_id: "restApi", deployment_id: "deployment" },
-    "aws:apigateway/methodSettings:MethodSettings": { rest_api_id: "restApi" },
-};
 
 export function camelCase(name: string): string {
     return name.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());

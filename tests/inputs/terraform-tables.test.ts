@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { AWS_SHAPES } from "../../checker/inputs/aws-shapes.generated";
-import { TERRAFORM_TYPES, TOKEN_ALIASES, UNMAPPED_TOKENS } from "../../checker/inputs/terraform-types.generated";
+import { RENAMES_READ, TERRAFORM_TYPES, TOKEN_ALIASES, UNMAPPED_TOKENS } from "../../checker/inputs/terraform-types.generated";
 import { camelCase, NAME_EXCEPTIONS, propertyName, resourceValues, type Shape } from "../../checker/inputs/terraform-values";
 import { UNKNOWN } from "../checker/helpers";
 import { AWS_ROOT, DEFAULT_METADATA, judgedTokens, shapesModule, SHAPES_FILE, typesModule, typeTable, TYPES_FILE } from "../../scripts/refresh-terraform-tables";
@@ -93,6 +93,17 @@ describe("Terraform attributes to Pulumi properties, field by field, for every j
             expect({ tfType, tfName, property: propertyName(token, tfName) }).toEqual({ tfType, tfName, property });
         }
         expect(resourceValues(token, after, {})).toEqual(expected);
+    });
+
+    test("every attribute the bridge metadata renames resolves to the Pulumi property it names", () => {
+        const metadata = JSON.parse(fs.readFileSync(process.env.SG_BRIDGE_METADATA ?? DEFAULT_METADATA, "utf8"));
+        expect(RENAMES_READ.length).toBeGreaterThan(20);
+        for (const token of RENAMES_READ) {
+            for (const [property, tfName] of Object.entries<string>(metadata.renames.renamedProperties[token])) {
+                if (!(property in AWS_SHAPES[token].props)) continue;
+                expect({ token, tfName, property: propertyName(token, tfName) }).toEqual({ token, tfName, property });
+            }
+        }
     });
 
     test("the provider's renames: each target is a declared property that the rules alone do not reach", () => {
