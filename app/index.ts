@@ -6,6 +6,8 @@
  *     -> the outbox relay publishes the event to the orders bus
  *        -> rule "order-placed" -> send-confirmation (AsyncFunction, invoked asynchronously)
  *                               -> fulfilment queue (QueueWorker)
+ *                               -> payment-follow-up (DurableFunction, through its alias): reminds after a day,
+ *                                  cancels an order still unpaid after three
  *   orders table stream -> orders-projection (StreamWorker) keeps per-status counts
  *   a monthly budget watches the bill (CostGuardrails)
  *
@@ -13,7 +15,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AsyncFunction, CostGuardrails, EventRuleTarget, QueueWorker, StreamWorker, TransactionalOutbox } from "../components";
+import { AsyncFunction, CostGuardrails, DurableFunction, EventRuleTarget, QueueWorker, StreamWorker, TransactionalOutbox } from "../components";
 import { OrdersApi } from "./orders-api";
 
 const config = new pulumi.Config();
@@ -71,6 +73,21 @@ new EventRuleTarget("fulfil-on-order", {
     eventBusName: outbox.eventBusArn!,
     targetArn: fulfilment.queueArn,
     targetQueueUrl: fulfilment.queueUrl,
+});
+
+// Days-long waits in one execution: a durable function, invoked through its alias as AWS requires, with its failed
+// executions alarmed and kept.
+const paymentFollowUp = new DurableFunction("payment-follow-up", {
+    function: { code: handler("payment-follow-up"), timeout: 30 },
+    executionTimeout: 4 * 86400,
+    deadLetterQueue: { alarmEmails: [alertEmail] },
+});
+paymentFollowUp.grantInvoke("order-placed", { service: "events", sourceArn: orderPlaced.arn });
+new EventRuleTarget("follow-up-on-order", {
+    rule: orderPlaced.name,
+    ruleArn: orderPlaced.arn,
+    eventBusName: outbox.eventBusArn!,
+    targetArn: paymentFollowUp.aliasArn,
 });
 
 new StreamWorker("orders-projection", {

@@ -7,7 +7,7 @@ import { checkProgram, expectNoViolations, type AnalysisResult } from "../../tes
 
 const root = path.join(__dirname, "..", "..");
 
-const componentTypes = ["ProtectedApi", "TransactionalOutbox", "EventRuleTarget", "AsyncFunction", "QueueWorker", "StreamWorker", "CostGuardrails"];
+const componentTypes = ["ProtectedApi", "TransactionalOutbox", "EventRuleTarget", "AsyncFunction", "QueueWorker", "StreamWorker", "DurableFunction", "CostGuardrails"];
 
 function typesOf(result: AnalysisResult) {
     return new Set(result.resources.map((r) => r.type));
@@ -24,6 +24,6 @@ describe("reference application", () => {
         const result = await checkProgram(root, { preview: true });
         expectNoViolations(result);
         const cantRun = [...new Set(result.violations.filter((v) => v.unknownAtPreview).map((v) => v.policy))].sort();
-        expect(cantRun).toEqual(["lambda-role-least-privilege", "no-recursive-loops"]);
+        expect(cantRun).toEqual(["durable-checkpoint-permissions", "lambda-role-least-privilege", "no-recursive-loops"]);
     });
 });
