@@ -11,7 +11,8 @@ import { fileURLToPath } from "url";
 import { CapturedResource, SourcePosition } from "./types";
 import { MockEnvironment, UNKNOWN_SENTINEL, dataSourceAnswer, defaultEnvironment, resourceState } from "./mocks";
 import { ProgramFolder, programFolder, pulumiRootFor, runEntry } from "./load-program";
-import { withProviderDefaults } from "./provider-defaults";
+import { CheckFailure, checkResource } from "./engine-model";
+import { optionsOf } from "./registration";
 
 export { UNKNOWN_SENTINEL } from "./mocks";
 
@@ -277,6 +278,7 @@ async function run(pulumi: PulumiRuntime, init: ProgramCallback, label: string, 
         return `urn:pulumi:${s.stack}::${s.project}::${qualified}::${name}`;
     };
 
+    const checkFailures: CheckFailure[] = [];
     const duplicateUrns = new Set<string>();
     const registerResource = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
@@ -284,13 +286,20 @@ async function run(pulumi: PulumiRuntime, init: ProgramCallback, label: string, 
         const name: string = req.getName();
         const custom: boolean = req.getCustom();
         const given = structToPlain(req.getObject());
-        const inputs = custom ? withProviderDefaults(type, given) : given;
         const urn: string = monitor.newUrn(req.getParent(), type, name);
         // The engine refuses a second registration of a URN (pulumi/pulumi sdk/go/common/diag/errors.go, 2001).
         if (byUrn.has(urn)) duplicateUrns.add(urn);
+        let inputs = given;
         let outputs: Record<string, unknown> = {};
         if (custom) {
-            const answer = resourceState(type, name, given, s.preview, s.env, urn);
+            // The engine sends a custom resource's inputs through the provider's Check; components skip it.
+            try {
+                inputs = checkResource(type, urn, given);
+            } catch (error) {
+                if (!(error instanceof CheckFailure)) throw error;
+                checkFailures.push(error);
+            }
+            const answer = resourceState(type, name, given, s.preview, s.env, urn, inputs);
             pending = answer;
             outputs = { ...answer.state, id: answer.id ?? UNKNOWN_SENTINEL };
         } else {
@@ -310,6 +319,10 @@ async function run(pulumi: PulumiRuntime, init: ProgramCallback, label: string, 
         };
         if (resource.parent === undefined) delete resource.parent;
         if (resource.provider === undefined) delete resource.provider;
+        const options = optionsOf(req, { stack: s.stack, project: s.project, type, name, parent: req.getParent(), urnOf: monitor.newUrn });
+        if (Object.keys(options).length > 0) resource.options = options;
+        const packageVersion: string = req.getVersion?.() ?? "";
+        if (packageVersion) resource.packageVersion = packageVersion;
         const sourcePosition = sourcePositionOf(req);
         if (sourcePosition) resource.sourcePosition = sourcePosition;
         // A multi-language component (awsx, aws-apigateway, ...): its provider plugin builds its children at a real preview.
@@ -368,6 +381,9 @@ async function run(pulumi: PulumiRuntime, init: ProgramCallback, label: string, 
     }
     if (failures.length > 0) {
         throw new CaptureError(label, `failed: ${failures.map(describeError).join("; ")}`, failures[0]);
+    }
+    if (checkFailures.length > 0) {
+        throw new CaptureError(label, `the provider's Check rejects ${checkFailures.map((f) => f.message).join("; ")}`, checkFailures[0]);
     }
     const logErrors = pulumi.state.getStore().logErrorCount ?? 0;
     if (logErrors > 0) throw new CaptureError(label, `logged ${logErrors} error(s) (see the output above)`);

@@ -1,12 +1,15 @@
 /**
  * What the mocks answer: the state a provider would return for each resource type, and plausible
- * answers to the data sources programs commonly call. Update mode returns realistic identities;
- * preview mode marks every computed output unknown, as a first preview of a new stack does.
+ * answers to the data sources programs commonly call. Preview mode gives the provider's planned state
+ * (engine-model.ts: every computed attribute the program did not set, unknown); update mode gives what
+ * AWS returns after a create: realistic identities, AWS's own values where a policy may read them, and
+ * the empty value of its kind for every other computed attribute.
  */
 import { createHash } from "crypto";
-import { withProviderDefaults } from "./provider-defaults";
+import { tableOf } from "./aws-tables";
+import { UNKNOWN_SENTINEL, checkResource, emptyValueOf, plannedState, stateOfInputs, tagsAllOf } from "./engine-model";
 
-export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { UNKNOWN_SENTINEL } from "./engine-model";
 
 export interface MockEnvironment {
     accountId: string;
@@ -185,9 +188,54 @@ function functionArnOf(functionName: unknown, env: MockEnvironment): string | un
     return `arn:${env.partition}:lambda:${env.region}:${env.accountId}:function:${value}`;
 }
 
+/** A stream event source (Kinesis or DynamoDB) by its ARN. */
+function isStreamArn(value: unknown): boolean {
+    const arn = str(value) ?? "";
+    return arn.includes(":kinesis:") || (arn.includes(":dynamodb:") && arn.includes("/stream/"));
+}
+
 /**
- * The state the engine records for a custom resource: its inputs (after the provider's Check)
- * plus the computed outputs, which are unknown in a preview. `id` is undefined in a preview.
+ * What AWS returns after a create for computed attributes the program did not set, where a policy may read
+ * them (the rest read as the empty value of their kind). From the AWS APIs' documented defaults.
+ */
+function awsReturned(type: string, checked: Record<string, unknown>, env: MockEnvironment): Outputs {
+    switch (type) {
+        case "aws:lambda/function:Function":
+            return {
+                architectures: ["x86_64"],
+                ephemeralStorage: { size: 512 },
+                tracingConfig: { mode: "PassThrough" },
+                // Lambda's own log group when the function names none (GetFunctionConfiguration LoggingConfig).
+                loggingConfig: { logFormat: "Text", logGroup: `/aws/lambda/${str(checked.name) ?? ""}`, applicationLogLevel: "", systemLogLevel: "" },
+            };
+        case "aws:lambda/eventSourceMapping:EventSourceMapping": {
+            // Streams retry until the record expires (-1) one batch at a time; SQS mappings have neither setting.
+            const stream = isStreamArn(checked.eventSourceArn);
+            return { maximumRetryAttempts: stream ? -1 : 0, maximumRecordAgeInSeconds: stream ? -1 : 0, parallelizationFactor: stream ? 1 : 0, state: "Enabled" };
+        }
+        case "aws:sqs/queue:Queue":
+            // SSE-SQS is on by default for new queues since 2022.
+            return {
+                sqsManagedSseEnabled: checked.kmsMasterKeyId === undefined,
+                kmsDataKeyReusePeriodSeconds: 300,
+                ...(checked.fifoQueue === true ? { deduplicationScope: "queue", fifoThroughputLimit: "perQueue" } : {}),
+            };
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return { logGroupClass: "STANDARD" };
+        case "aws:sns/topic:Topic":
+            return { signatureVersion: 1, tracingConfig: "PassThrough", owner: env.accountId };
+        case "aws:apigateway/restApi:RestApi":
+            return { endpointConfiguration: { types: ["EDGE"], ipAddressType: "ipv4" }, apiKeySource: "HEADER", disableExecuteApiEndpoint: false };
+        case "aws:scheduler/schedule:Schedule":
+            return { groupName: "default", actionAfterCompletion: "NONE" };
+    }
+    return {};
+}
+
+/**
+ * The state the engine records for a custom resource, as the mock monitor answers it: its inputs after the
+ * provider's Check plus the computed outputs (planned at a preview, as created at an update). `id` is
+ * undefined in a preview. `inputs` are the program's; pass `checked` when Check already ran.
  */
 export function resourceState(
     type: string,
@@ -196,17 +244,31 @@ export function resourceState(
     preview: boolean,
     env: MockEnvironment,
     urn?: string,
+    checked?: Record<string, unknown>,
 ): { id: string | undefined; state: Record<string, unknown> } {
-    const checked = withProviderDefaults(type, inputs);
-    const computed = computedOutputs(type, name, checked, env, urn);
-    const state: Record<string, unknown> = { ...checked };
-    for (const [key, value] of Object.entries(computed)) {
-        if (key in checked && checked[key] !== undefined) continue;
-        if (value === undefined) continue;
-        state[key] = preview ? UNKNOWN_SENTINEL : value;
+    const resourceUrn = urn ?? `urn:pulumi:stack::project::${type}::${name}`;
+    const afterCheck = checked ?? checkResource(type, resourceUrn, inputs);
+    const table = tableOf(type);
+    const identities = computedOutputs(type, name, stateOfInputs(afterCheck), env, resourceUrn);
+    if (preview) {
+        const { id: _id, ...state } = plannedState(type, afterCheck, env.region);
+        for (const [key, value] of Object.entries(identities)) {
+            if (key !== "id" && state[key] === undefined && value !== undefined) state[key] = UNKNOWN_SENTINEL;
+        }
+        return { id: undefined, state };
     }
-    const id = preview ? undefined : String(computed.id);
-    return { id, state };
+    const state = stateOfInputs(afterCheck) as Record<string, unknown>;
+    const returned = awsReturned(type, state, env);
+    for (const [attribute, kind] of Object.entries(table?.computed ?? {})) {
+        if (state[attribute] !== undefined) continue;
+        const value =
+            attribute === "region" ? env.region : attribute === "tagsAll" ? tagsAllOf(afterCheck) : identities[attribute] ?? returned[attribute] ?? emptyValueOf(kind);
+        if (value !== undefined) state[attribute] = value;
+    }
+    for (const [key, value] of Object.entries(identities)) {
+        if (key !== "id" && state[key] === undefined && value !== undefined) state[key] = value;
+    }
+    return { id: String(identities.id), state };
 }
 
 // ---- data sources --------------------------------------------------------------------------------

@@ -1,44 +1,19 @@
 /**
- * Values the Terraform-bridged AWS provider fills in during Check, before the policy pack sees a
- * resource's inputs. The engine hands policies these inputs, so the checker and the tests do too.
- * A policy must treat each of these as "not set".
+ * The Terraform schema defaults the AWS provider's Check fills in before the policy pack sees a resource's
+ * inputs, from the generated tables (aws-tables.ts; `npm run generate`). Falsy defaults (`false`, `0`,
+ * `""`) are not among them: since pulumi-terraform-bridge 3.127 Check leaves those out. A policy must treat
+ * each of these values as "not set". The full Check (auto-names, JSON documents, `__defaults`) is
+ * `checkResource` in engine-model.ts.
  */
-export const providerDefaults: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
-    "aws:lambda/function:Function": {
-        memorySize: 128,
-        timeout: 3,
-        reservedConcurrentExecutions: -1,
-        packageType: "Zip",
-        publish: false,
-        skipDestroy: false,
-    },
-    "aws:lambda/eventSourceMapping:EventSourceMapping": {
-        enabled: true,
-    },
-    "aws:sqs/queue:Queue": {
-        visibilityTimeoutSeconds: 30,
-        messageRetentionSeconds: 345600,
-        delaySeconds: 0,
-        maxMessageSize: 262144,
-        receiveWaitTimeSeconds: 0,
-        fifoQueue: false,
-        contentBasedDeduplication: false,
-    },
-    "aws:cloudwatch/metricAlarm:MetricAlarm": {
-        actionsEnabled: true,
-        treatMissingData: "missing",
-    },
-    "aws:cloudwatch/logGroup:LogGroup": {
-        retentionInDays: 0,
-        skipDestroy: false,
-    },
-    "aws:apigateway/stage:Stage": {
-        cacheClusterEnabled: false,
-        xrayTracingEnabled: false,
-    },
-};
+import { awsTables } from "./aws-tables";
 
-/** A resource's inputs as the provider's Check returns them: the inputs over the provider's defaults. */
+export const providerDefaults: Readonly<Record<string, Readonly<Record<string, unknown>>>> = Object.fromEntries(
+    Object.entries(awsTables.resources)
+        .filter(([, table]) => Object.keys(table.defaults).length > 0)
+        .map(([type, table]) => [type, table.defaults]),
+);
+
+/** A resource's inputs over the provider's Check defaults (an argument the program set, even to null, wins). */
 export function withProviderDefaults(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
     const defaults = providerDefaults[type];
     return defaults ? { ...defaults, ...inputs } : { ...inputs };

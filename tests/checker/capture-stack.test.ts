@@ -2,9 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { capture } from "../../checker/capture";
-import { analyzeCapturedStack } from "../helpers/policy-harness";
+import { UNKNOWN, analyzeCapturedStack } from "../helpers/policy-harness";
 
-/** Reports each queue that no redrive policy points at through a property dependency, and notes what it saw. */
+/**
+ * Reports each queue that no redrive policy points at through a property dependency, and notes what it saw.
+ * In the planned state `redrivePolicy` is unknown when the program set none: set means a known value or a
+ * property dependency.
+ */
 function probe(seen: PolicyResource[][]): StackValidationPolicy {
     return {
         name: "probe",
@@ -14,7 +18,9 @@ function probe(seen: PolicyResource[][]): StackValidationPolicy {
             seen.push(args.resources);
             const targets = new Set(args.resources.flatMap((r) => r.propertyDependencies.redrivePolicy ?? []));
             for (const r of args.resources) {
-                if (r.type === "aws:sqs/queue:Queue" && !("redrivePolicy" in r.props) && !targets.has(r)) report(`${r.name} has no dead-letter queue`, r.urn);
+                const value = (r.props as any).__getSpecialProxyTarget?.redrivePolicy;
+                const set = (r.propertyDependencies.redrivePolicy ?? []).length > 0 || (value !== undefined && value !== "" && value !== UNKNOWN);
+                if (r.type === "aws:sqs/queue:Queue" && !set && !targets.has(r)) report(`${r.name} has no dead-letter queue`, r.urn);
             }
         },
     };

@@ -33,7 +33,9 @@ const byName = (resources: CapturedResource[], name: string) => {
     return found;
 };
 
-const byUrn = (resources: CapturedResource[]) => [...resources].sort((a, b) => a.urn.localeCompare(b.urn));
+/** Sorted by URN; the stack's source position (where `capture` was called) left out, as it differs between calls. */
+const byUrn = (resources: CapturedResource[]) =>
+    [...resources].sort((a, b) => a.urn.localeCompare(b.urn)).map((r) => (r.type === "pulumi:pulumi:Stack" ? { ...r, sourcePosition: undefined } : r));
 
 describe("capture", () => {
     test("records the stack, components and their children with parents, parents first", async () => {
@@ -72,20 +74,49 @@ describe("capture", () => {
         expect(queue.propertyDependencies).toEqual({});
     });
 
-    test("unknown at preview: computed outputs and the inputs derived from them are the engine's sentinel", async () => {
+    test("unknown at preview: the planned state has every computed attribute unknown, auto-names known, and inputs derived from them alike", async () => {
         const resources = await capture(program);
         const queue = byName(resources, "orders-queue");
         expect(queue.outputs).toMatchObject({ arn: UNKNOWN_SENTINEL, url: UNKNOWN_SENTINEL, id: UNKNOWN_SENTINEL, visibilityTimeoutSeconds: 60 });
-        expect(byName(resources, "orders-esm").inputs).toMatchObject({ eventSourceArn: UNKNOWN_SENTINEL, functionName: UNKNOWN_SENTINEL });
+        // Optional+Computed attributes the program left out are unknown too (the provider's planned state).
+        expect(queue.outputs).toMatchObject({ redrivePolicy: UNKNOWN_SENTINEL, policy: UNKNOWN_SENTINEL, sqsManagedSseEnabled: UNKNOWN_SENTINEL, region: "us-east-1", tagsAll: {} });
+        expect(queue.outputs.name).toMatch(/^orders-queue-[0-9a-f]{7}$/);
+        const fn = byName(resources, "orders-fn");
+        expect(byName(resources, "orders-esm").inputs).toMatchObject({ eventSourceArn: UNKNOWN_SENTINEL, functionName: fn.inputs.name });
+        expect(byName(resources, "orders-esm").outputs).toMatchObject({ maximumRetryAttempts: UNKNOWN_SENTINEL, uuid: UNKNOWN_SENTINEL });
         expect(byName(resources, "events").outputs.streamArn).toBe(UNKNOWN_SENTINEL);
         expect(byName(resources, "orders").outputs).toEqual({ queueUrl: UNKNOWN_SENTINEL });
     });
 
-    test("inputs are what the provider's Check returns: platform defaults filled in, secrets unwrapped", async () => {
+    test("inputs are what the provider's Check returns: auto-names, Terraform defaults, secrets unwrapped, the bridge's __defaults", async () => {
         const fn = byName(await capture(program), "orders-fn");
-        expect(fn.inputs).toMatchObject({ memorySize: 128, timeout: 3, reservedConcurrentExecutions: -1, runtime: "nodejs22.x" });
-        expect(fn.inputs.environment).toEqual({ variables: { TOKEN: "s3cr3t" } });
-        expect(fn.outputs).toMatchObject(fn.inputs);
+        expect(fn.inputs).toMatchObject({ memorySize: 128, timeout: 3, reservedConcurrentExecutions: -1, packageType: "Zip", runtime: "nodejs22.x" });
+        expect(fn.inputs.name).toMatch(/^orders-fn-[0-9a-f]{7}$/);
+        expect(fn.inputs.__defaults).toEqual(["memorySize", "name", "packageType", "reservedConcurrentExecutions", "timeout"]);
+        expect(fn.inputs.environment).toEqual({ __defaults: [], variables: { TOKEN: "s3cr3t" } });
+        // Falsy Terraform defaults are not filled in since bridge 3.127.
+        expect(fn.inputs).not.toHaveProperty("publish");
+        const { __defaults, environment, ...rest } = fn.inputs;
+        expect(fn.outputs).toMatchObject({ ...rest, environment: { variables: { TOKEN: "s3cr3t" } } });
+        expect(fn.outputs).not.toHaveProperty("__defaults");
+    });
+
+    test("Check: JSON documents serialised with sorted keys, or one unknown when a leaf is; FIFO auto-names end in .fifo; resource options recorded", async () => {
+        const resources = await capture(() => {
+            const queue = new aws.sqs.Queue("jobs", { fifoQueue: true }, { protect: true, ignoreChanges: ["tags"], customTimeouts: { create: "2m" } });
+            new aws.iam.RolePolicy("known", { role: "r", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:123456789012:x" }] } });
+            new aws.iam.RolePolicy("unknown", { role: "r", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sqs:SendMessage", Resource: queue.arn }] } });
+        });
+        const queue = byName(resources, "jobs");
+        expect(queue.inputs.name).toMatch(/^jobs-[0-9a-f]{7}\.fifo$/);
+        expect(queue.options).toEqual({ protect: true, ignoreChanges: ["tags"], customTimeouts: { create: 120 } });
+        expect(byName(resources, "known").inputs.policy).toBe('{"Statement":[{"Action":"sqs:SendMessage","Effect":"Allow","Resource":"arn:aws:sqs:us-east-1:123456789012:x"}],"Version":"2012-10-17"}');
+        expect(byName(resources, "unknown").inputs.policy).toBe(UNKNOWN_SENTINEL);
+        expect(byName(resources, "unknown").packageVersion).toBe(require("@pulumi/aws/package.json").version);
+    });
+
+    test("malformed: an auto-name that cannot fit fails as the provider's Check fails the preview", async () => {
+        await expect(capture(() => new aws.lambda.Function("x".repeat(60), { role: "arn:aws:iam::123456789012:role/r" }))).rejects.toThrow(/Check rejects .*plus 7 random chars is longer than maximum length 64/);
     });
 
     test("update mode: plausible ARNs, ids, names and URLs that flow into the inputs of other resources", async () => {
