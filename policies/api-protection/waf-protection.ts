@@ -1,32 +1,34 @@
 import { graphOf, type Node, type ResourceGraph } from "../lib/graph";
 import { findingOn, judgeEach, memo } from "../lib/graph/index";
 import { type StackFinding, stackPolicy } from "../lib/policy";
-import { asArray, asBoolean, asString, isSet, known, peek } from "../lib/props";
+import { asArray, asBoolean, asString, known, peek } from "../lib/props";
 import { T } from "../lib/types";
 
 function hasWebAclAssociation(graph: ResourceGraph, node: Node): boolean {
     return graph.referrers(node, "resourceArn", T.wafWebAclAssociation).length > 0;
 }
 
+// `endpointConfiguration` (RestApi) and `internal` (load balancers) are Optional+Computed: unknown in a first
+// preview's planned state when the program leaves them out, which means AWS's public default (EDGE, internet-facing).
 function isPrivateRestApi(graph: ResourceGraph, stage: Node): boolean {
     const api = graph.targets(stage, "restApi", T.restApi)[0];
-    if (!api) return false;
+    if (!api || !graph.isSet(api, "endpointConfiguration.types")) return false;
     const types = known(api.raw, "endpointConfiguration.types");
     return (typeof types === "string" ? [types] : asArray(types)).includes("PRIVATE");
 }
 
 /** Internet-facing application load balancers (network and gateway ones cannot have a WAF). */
-function isPublicAlb(lb: Node): boolean {
+function isPublicAlb(graph: ResourceGraph, lb: Node): boolean {
     const type = peek(lb.raw, "loadBalancerType");
     if (type !== undefined && type !== "application") return false;
-    return asBoolean(known(lb.raw, "internal")) !== true;
+    return !graph.isSet(lb, "internal") || asBoolean(known(lb.raw, "internal")) !== true;
 }
 
 /** Distributions with a web ACL, by the known domain names of their origins. */
 const protectedOriginHosts = memo((graph: ResourceGraph) => {
     const hosts = new Set<string>();
     for (const distribution of graph.ofType(T.cloudfrontDistribution)) {
-        if (!isSet(distribution.raw, "webAclId")) continue;
+        if (!graph.isSet(distribution, "webAclId")) continue;
         for (const origin of asArray(peek(distribution.raw, "origins"))) {
             const host = asString(peek(origin, "domainName"));
             if (host) hosts.add(host);
@@ -36,7 +38,7 @@ const protectedOriginHosts = memo((graph: ResourceGraph) => {
 });
 
 function isProtectedDistributionOf(graph: ResourceGraph, origin: Node): boolean {
-    return graph.referrers(origin, "origins", T.cloudfrontDistribution).some((distribution) => isSet(distribution.raw, "webAclId"));
+    return graph.referrers(origin, "origins", T.cloudfrontDistribution).some((distribution) => graph.isSet(distribution, "webAclId"));
 }
 
 /** Is `api` the origin (its endpoint, or one of its stages) of a CloudFront distribution with a web ACL? */
@@ -48,7 +50,7 @@ function isBehindProtectedCloudFront(graph: ResourceGraph, api: Node): boolean {
 }
 
 function loadBalancerFinding(graph: ResourceGraph, lb: Node): StackFinding | undefined {
-    if (!isPublicAlb(lb) || hasWebAclAssociation(graph, lb)) return undefined;
+    if (!isPublicAlb(graph, lb) || hasWebAclAssociation(graph, lb)) return undefined;
     return findingOn(lb, `Internet-facing load balancer \`${lb.name}\` has no WAF: ${ASSOCIATE}.`);
 }
 
@@ -83,7 +85,7 @@ export const wafProtection = stackPolicy<{}, ResourceGraph>(
                 [T.loadBalancer]: (lb) => loadBalancerFinding(graph, lb),
                 [T.albLoadBalancer]: (lb) => loadBalancerFinding(graph, lb),
                 [T.cloudfrontDistribution]: (distribution) =>
-                    isSet(distribution.raw, "webAclId")
+                    graph.isSet(distribution, "webAclId")
                         ? undefined
                         : findingOn(distribution, `CloudFront distribution \`${distribution.name}\` has no WAF: set \`webAclId\` to a CLOUDFRONT-scope web ACL's \`arn\`.`),
                 [T.httpApi]: (api) =>

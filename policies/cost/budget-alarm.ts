@@ -1,6 +1,6 @@
 import { graphOf, type Node, type ResourceGraph } from "../lib/graph";
 import { type StackFinding, stackPolicy } from "../lib/policy";
-import { UNKNOWN, asArray, asBoolean, isSet, peek } from "../lib/props";
+import { UNKNOWN, asArray, asBoolean, peek } from "../lib/props";
 import { T } from "../lib/types";
 
 const STACK = "pulumi:pulumi:Stack";
@@ -21,10 +21,10 @@ function isEstimatedCharges(metric: unknown): boolean {
 }
 
 /** A MetricAlarm on `AWS/Billing` `EstimatedCharges` (directly or in metric math) that has an action. */
-function billingAlarmNotifies(alarm: Node): boolean {
+function billingAlarmNotifies(graph: ResourceGraph, alarm: Node): boolean {
     const onBilling = isEstimatedCharges(alarm.raw) || asArray(peek(alarm.raw, "metricQueries")).some((q) => isEstimatedCharges(peek(q, "metric")));
     if (!onBilling || asBoolean(peek(alarm.raw, "actionsEnabled")) === false) return false;
-    return isSet(alarm.raw, "alarmActions") && nonEmpty(peek(alarm.raw, "alarmActions"));
+    return graph.isSet(alarm, "alarmActions") && nonEmpty(peek(alarm.raw, "alarmActions"));
 }
 
 export const budgetAlarm = stackPolicy<{}, ResourceGraph>(
@@ -45,7 +45,7 @@ export const budgetAlarm = stackPolicy<{}, ResourceGraph>(
             const stack = graph.ofType(STACK)[0];
             const resources = graph.nodes.filter((n) => n.type !== STACK && !n.type.startsWith("pulumi:providers:"));
             if (resources.length === 0) return;
-            if (graph.ofType(T.budget).some(budgetNotifies) || graph.ofType(T.metricAlarm).some(billingAlarmNotifies)) return;
+            if (graph.ofType(T.budget).some(budgetNotifies) || graph.ofType(T.metricAlarm).some((alarm) => billingAlarmNotifies(graph, alarm))) return;
             yield {
                 urn: stack?.urn ?? "",
                 name: stack?.name ?? "stack",

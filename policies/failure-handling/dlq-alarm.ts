@@ -8,18 +8,18 @@ import {
     firesOnFirst,
     judgeEach,
     notifies,
-    storeRoleText,
+    storeRole,
     watchesMetric,
     type FailureStoreRef,
 } from "../lib/graph/index";
 import { stackPolicy } from "../lib/policy";
-import { asBoolean, isSet, peek } from "../lib/props";
+import { asBoolean, peek } from "../lib/props";
 import { T } from "../lib/types";
 
 const SQS_METRICS = ["ApproximateNumberOfMessagesVisible", "ApproximateAgeOfOldestMessage"];
 
 function roleOf(refs: readonly FailureStoreRef[]): string {
-    return refs.map((ref) => `${storeRoleText(ref.kind)} ${describeNode(ref.owner)}`).join(", ");
+    return refs.map(storeRole).join(", ");
 }
 
 function queueAlarmed(graph: ResourceGraph, queue: Node): boolean {
@@ -30,7 +30,7 @@ function queueAlarmed(graph: ResourceGraph, queue: Node): boolean {
 function bucketNotifies(graph: ResourceGraph, bucket: Node): boolean {
     return graph.referrers(bucket, "bucket", T.s3BucketNotification).some((notification) =>
         asBoolean(peek(notification.raw, "eventbridge")) === true ||
-        ["lambdaFunctions", "queues", "topics"].some((target) => isSet(notification.raw, target)));
+        ["lambdaFunctions", "queues", "topics"].some((target) => graph.isSet(notification, target)));
 }
 
 function check(graph: ResourceGraph) {

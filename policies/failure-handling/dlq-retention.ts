@@ -1,5 +1,5 @@
 import { graphOf, type Node, type ResourceGraph } from "../lib/graph";
-import { describeNode, failureStores, findingOn, judgeEach, redrivesInto, storeRoleText } from "../lib/graph/index";
+import { describeNode, failureStores, findingOn, judgeEach, redrivesInto, storeRole } from "../lib/graph/index";
 import type { StackFinding } from "../lib/policy";
 import { stackPolicy } from "../lib/policy";
 import { asBoolean, asNumber, known, peek } from "../lib/props";
@@ -33,7 +33,7 @@ function* judge(graph: ResourceGraph, store: Node, config: Config): Generator<St
         }
     }
     if (retention < config.minimumSeconds) {
-        const role = failureStores(graph).get(store)!.map((ref) => `${storeRoleText(ref.kind)} ${describeNode(ref.owner)}`).join(", ");
+        const role = failureStores(graph).get(store)!.map(storeRole).join(", ");
         yield findingOn(store, `${describeNode(store)} is ${role} but keeps messages only ${kept}: failures expire before anyone can inspect or redrive them. Set \`messageRetentionSeconds\` to at least ${config.minimumSeconds}.`);
     }
 }

@@ -43,8 +43,11 @@ export interface Edge {
     via: "dependency" | "literal";
 }
 
-/** Output properties that identify a resource when their value is known. */
+/** Output properties that identify a resource when their value is known, the stronger claim first. */
 const identityProperties = ["arn", "id", "name", "url", "streamArn", "bucket", "functionName", "executionArn", "invokeArn", "apiEndpoint"];
+
+/** Types whose `arn` is the resource they deliver to (an input), not their own identity. */
+const arnIsTarget = new Set(["aws:cloudwatch/eventTarget:EventTarget"]);
 
 const ARN_IN_TEXT = /arn:aws[a-z-]*:[a-z0-9-]+:[^"'\s,\]}]*/g;
 
@@ -59,6 +62,13 @@ export class ResourceGraph {
 
     constructor(resources: readonly PolicyResource[]) {
         const nodeOf = new Map<PolicyResource, Node>();
+        // AnalyzeStack's order is not guaranteed: when two resources claim one identity (a function's name and an
+        // alias's `functionName`), the stronger claim wins, then the smaller URN, whatever the order.
+        const claims = new Map<string, { node: Node; rank: number }>();
+        const claim = (value: string, node: Node, rank: number) => {
+            const current = claims.get(value);
+            if (!current || rank < current.rank || (rank === current.rank && node.urn < current.node.urn)) claims.set(value, { node, rank });
+        };
         for (const resource of resources) {
             const raw = unwrap(resource.props);
             const node: Node = {
@@ -75,11 +85,13 @@ export class ResourceGraph {
             push(this.byType, node.type, node);
             // Only an AWS resource identifies itself: a component's or the stack's outputs echo their children's
             // names and ARNs, and would otherwise take the literal joins of stack state without property dependencies.
-            if (node.type.startsWith("aws:")) for (const key of identityProperties) {
+            if (node.type.startsWith("aws:")) identityProperties.forEach((key, rank) => {
+                if (key === "arn" && arnIsTarget.has(node.type)) return;
                 const value = asString(node.raw[key]);
-                if (value && !this.byIdentity.has(value)) this.byIdentity.set(value, node);
-            }
+                if (value) claim(value, node, rank);
+            });
         }
+        for (const [value, { node }] of claims) this.byIdentity.set(value, node);
         for (const node of this.nodes) {
             const parent = node.resource.parent && nodeOf.get(node.resource.parent);
             if (parent) {

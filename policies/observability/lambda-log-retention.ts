@@ -1,7 +1,7 @@
 import { graphOf, type Node, type ResourceGraph } from "../lib/graph";
 import { LAMBDA_LOG_PREFIX as PREFIX, findingOn, functionLogGroup, judgeEach } from "../lib/graph/index";
 import { stackPolicy } from "../lib/policy";
-import { UNKNOWN, asNumber, isSet, known, peek } from "../lib/props";
+import { asNumber, known } from "../lib/props";
 import { T } from "../lib/types";
 
 export const lambdaLogRetention = stackPolicy<{}, ResourceGraph>(
@@ -30,8 +30,7 @@ export const lambdaLogRetention = stackPolicy<{}, ResourceGraph>(
                     );
                 }
                 judgedGroups.add(group);
-                const retention = peek(group.raw, "retentionInDays");
-                if (retention !== UNKNOWN && !isSet(group.raw, "retentionInDays")) return noRetention(fn, group);
+                if (graph.presence(group, "retentionInDays") === "unset") return noRetention(fn, group);
                 const days = asNumber(known(group.raw, "retentionInDays"));
                 if (days === undefined || days <= 0) return noRetention(fn, group);
                 return undefined;

@@ -1,13 +1,21 @@
 /**
- * Hand-built stack graphs for stack-policy tests, and the rewrite that turns a graph into what a
- * first `pulumi preview` delivers: every ARN, id, name and URL unknown, and every value built from
- * one (an interpolated string, a JSON document) unknown too. Joins must still work through
- * `propertyDependencies`, which the rewrite keeps.
+ * Hand-built stack graphs for stack-policy tests, and the three ways AnalyzeStack sees them:
+ * - update (`atUpdate`): what AWS returns after the create: the props, the provider's Check, and every
+ *   attribute the provider computes that the graph leaves out at AWS's value or the empty one of its kind;
+ * - the checker's preview (`atFirstPreview`): every ARN, id, name and URL unknown, and every value built
+ *   from one (an interpolated string, a JSON document) unknown too;
+ * - the planned state (`atPlannedState`), what the engine sends at a first preview: the provider's Check
+ *   (auto-names known), every computed attribute unknown, Optional+Computed ones the graph leaves out
+ *   included, and every value built from an unknown one unknown.
+ * Joins must still work through `propertyDependencies`, which every mode keeps.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { ResourceGraph, graphOf } from "../../policies/lib/graph";
-import type { StackResourceInput } from "./policy-harness";
-import { UNKNOWN, analyzeStack } from "./policy-harness";
+import { tableOf } from "../../checker/aws-tables";
+import { checkResource, plannedState } from "../../checker/engine-model";
+import { defaultEnvironment, resourceState } from "../../checker/mocks";
+import type { Outcome, StackResourceInput } from "./policy-harness";
+import { UNKNOWN, analyzeStack, urnOf } from "./policy-harness";
 import { createRandom, randomGraph } from "./fuzz";
 
 const REGION = "us-east-1";
@@ -156,12 +164,66 @@ export function malformedVariants(graph: readonly StackResourceInput[], seed = 1
     return variants;
 }
 
-/** The policy's outcome on `graph` with every value known, and on the same graph at a first preview. */
+/** The graph as AnalyzeStack sees it after an update: Check applied, computed attributes the graph leaves out at what AWS returns. */
+export function atUpdate(graph: readonly StackResourceInput[]): StackResourceInput[] {
+    return graph.map((r) => {
+        const urn = urnOf(r.type, r.name);
+        const { state } = resourceState(r.type, r.name, r.props, false, defaultEnvironment, urn, checkResource(r.type, urn, r.props));
+        return { ...r, props: state };
+    });
+}
+
+/**
+ * The graph as the engine's planned state of a first preview: the identities the provider computes (ARNs,
+ * URLs, ids) unknown, names that Check fills in known, every value built from an unknown one unknown, then
+ * every other computed attribute the graph leaves out unknown too (checker/engine-model.ts plannedState).
+ */
+export function atPlannedState(graph: readonly StackResourceInput[]): StackResourceInput[] {
+    const unknownKeys = new Map<StackResourceInput, Set<string>>();
+    const unknownValues = new Set<string>();
+    const knownValues = new Set<string>();
+    for (const r of graph) {
+        const table = tableOf(r.type);
+        const identity = identityOf(r.type, r.name);
+        const keys = new Set<string>();
+        for (const [key, value] of Object.entries(r.props)) {
+            if (!(key in identity) || typeof value !== "string" || value === "") continue;
+            const computed = table ? key in table.computed || key === "id" : IDENTITY_KEYS.has(key);
+            if (computed && table?.autoName?.property !== key) {
+                keys.add(key);
+                unknownValues.add(value);
+            } else knownValues.add(value);
+        }
+        unknownKeys.set(r, keys);
+    }
+    for (const value of knownValues) unknownValues.delete(value);
+    const ids = { exact: unknownValues, embedded: [...unknownValues].filter((v) => v.startsWith("arn:") || v.startsWith("https://")) };
+    return graph.map((r) => {
+        const props: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(r.props)) props[key] = unknownKeys.get(r)!.has(key) ? UNKNOWN : rewrite(value, ids);
+        const urn = urnOf(r.type, r.name);
+        return { ...r, props: plannedState(r.type, checkResource(r.type, urn, props), defaultEnvironment.region) };
+    });
+}
+
+function verdicts(outcome: Outcome): string[] {
+    return outcome.violations.map((message, i) => `${outcome.urns[i] ?? "(stack)"}: ${message}`);
+}
+
+/**
+ * The policy's outcome on `graph` three ways: after an update (`known`), at the checker's preview
+ * (`preview`) and in the engine's planned state (`planned`). Where both previews give verdicts, they must
+ * give the same ones: a difference means the policy reads an attribute the provider computes (unknown in
+ * the planned state) as set, or joins by a name the planned state knows but the checker's preview does not.
+ */
 export async function nowAndAtFirstPreview(policy: StackValidationPolicy, graph: readonly StackResourceInput[], config: Record<string, unknown> = {}) {
-    return {
-        known: await analyzeStack(policy, [...graph], config),
-        preview: await analyzeStack(policy, atFirstPreview(graph), config),
-    };
+    const known = await analyzeStack(policy, atUpdate(graph), config, { asIs: true });
+    const preview = await analyzeStack(policy, atFirstPreview(graph), config);
+    const planned = await analyzeStack(policy, atPlannedState(graph), config, { asIs: true });
+    if (!preview.cantRunAtPreview && !planned.cantRunAtPreview && verdicts(preview).join("\n") !== verdicts(planned).join("\n")) {
+        throw new Error(`${policy.name}: the planned state gives other verdicts than the checker's preview:\n  preview: ${JSON.stringify(verdicts(preview))}\n  planned: ${JSON.stringify(verdicts(planned))}`);
+    }
+    return { known, preview, planned };
 }
 
 /**
@@ -189,6 +251,6 @@ export async function survivesMalformed(policy: StackValidationPolicy, graph: re
 export async function graphFrom(resources: StackResourceInput[]): Promise<ResourceGraph> {
     let graph: ResourceGraph | undefined;
     const probe = { name: "graph-probe", description: "", enforcementLevel: "advisory", validateStack: (args: any) => void (graph = graphOf(args)) } as unknown as StackValidationPolicy;
-    await analyzeStack(probe, resources);
+    await analyzeStack(probe, resources, {}, { keepOrder: true });
     return graph!;
 }

@@ -158,8 +158,12 @@ interface StackEntry {
  * dependencies resolved to resource objects (URNs outside the stack are dropped). Each call runs in its own
  * turn of the event loop, as each AnalyzeStack RPC does.
  */
-async function runStackPolicy(policy: StackValidationPolicy, entries: readonly StackEntry[], config: Record<string, unknown>): Promise<Outcome> {
+async function runStackPolicy(policy: StackValidationPolicy, given: readonly StackEntry[], config: Record<string, unknown>, keepOrder = false): Promise<Outcome> {
     await new Promise((resolve) => setImmediate(resolve));
+    // The engine sends AnalyzeStack's resources in no guaranteed order (a map range in step_generator.go): shuffle
+    // them, seeded by the stack so a failure reproduces, and report the findings in registration order.
+    const order = new Map(given.map((r, i) => [r.urn, i]));
+    const entries = keepOrder ? [...given] : shuffled(given);
     const byUrn = new Map<string, PolicyResource>();
     const built = entries.map((r) => {
         const resource = {
@@ -207,11 +211,45 @@ async function runStackPolicy(policy: StackValidationPolicy, entries: readonly S
         else if (e instanceof NotApplicable) outcome.notApplicable = e.reason;
         else throw e;
     }
-    return outcome;
+    return inRegistrationOrder(outcome, order);
+}
+
+/** A copy of `entries` in an order drawn from their URNs (a stable seed per stack). */
+function shuffled<E extends { urn: string }>(entries: readonly E[]): E[] {
+    let seed = 0;
+    for (const entry of entries) for (let i = 0; i < entry.urn.length; i++) seed = (Math.imul(seed, 31) + entry.urn.charCodeAt(i)) >>> 0;
+    const next = () => {
+        seed = (seed + 0x6d2b79f5) >>> 0;
+        let t = seed;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const result = [...entries];
+    for (let i = result.length - 1; i > 0; i--) {
+        const j = Math.floor(next() * (i + 1));
+        [result[i], result[j]] = [result[j], result[i]];
+    }
+    return result;
+}
+
+/** The findings sorted by the registration order of the resource they are reported on (stack-level ones last), stable otherwise. */
+function inRegistrationOrder(outcome: Outcome, order: ReadonlyMap<string, number>): Outcome {
+    const rank = (urn: string | undefined) => (urn !== undefined && order.has(urn) ? order.get(urn)! : order.size);
+    const pairs = outcome.violations.map((message, i) => ({ message, urn: outcome.urns[i], i }));
+    pairs.sort((a, b) => rank(a.urn) - rank(b.urn) || a.i - b.i);
+    return { ...outcome, violations: pairs.map((p) => p.message), urns: pairs.map((p) => p.urn) };
+}
+
+export interface StackOptions {
+    /** The props are final (a mode of tests/helpers/graph-fixtures.ts applied them): no Check defaults added. */
+    asIs?: boolean;
+    /** Hand the resources over in the given order (unit tests of graph helpers that index `ofType`); shuffled otherwise. */
+    keepOrder?: boolean;
 }
 
 /** AnalyzeStack over a hand-built graph: references by name, the provider's Check defaults filled in. */
-export function analyzeStack(policy: StackValidationPolicy, resources: StackResourceInput[], config: Record<string, unknown> = {}): Promise<Outcome> {
+export function analyzeStack(policy: StackValidationPolicy, resources: StackResourceInput[], config: Record<string, unknown> = {}, options: StackOptions = {}): Promise<Outcome> {
     const urnByName = new Map(resources.map((r) => [r.name, urnOf(r.type, r.name)]));
     const urns = (names: string[] | undefined) =>
         (names ?? []).map((name) => {
@@ -223,12 +261,12 @@ export function analyzeStack(policy: StackValidationPolicy, resources: StackReso
         type: r.type,
         name: r.name,
         urn: urnOf(r.type, r.name),
-        props: withProviderDefaults(r.type, r.props),
+        props: options.asIs ? r.props : withProviderDefaults(r.type, r.props),
         parent: r.parent ? urns([r.parent])[0] : undefined,
         dependencies: urns(r.dependencies),
         propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([property, names]) => [property, urns(names)])),
     }));
-    return runStackPolicy(policy, entries, config);
+    return runStackPolicy(policy, entries, config, options.keepOrder);
 }
 
 /** AnalyzeStack over resources captured from a program (`checker/capture.ts`): each one's state (outputs) and references. */

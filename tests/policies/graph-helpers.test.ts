@@ -18,11 +18,12 @@ import {
     redrivesInto,
     refAt,
     sourceMappings,
+    storeRole,
 } from "../../policies/lib/graph/index";
 import { UNKNOWN as UNKNOWN_SYMBOL } from "../../policies/lib/props";
 import { T } from "../../policies/lib/types";
-import { atFirstPreview, graphFrom, ref, resource } from "../helpers/graph-fixtures";
-import type { StackResourceInput } from "../helpers/policy-harness";
+import { atFirstPreview, atPlannedState, graphFrom, ref, resource } from "../helpers/graph-fixtures";
+import { UNKNOWN, type StackResourceInput } from "../helpers/policy-harness";
 
 const names = (nodes: ({ name: string } | undefined)[]) => nodes.map((n) => n?.name);
 const bothWays = (graph: StackResourceInput[]) => [graph, atFirstPreview(graph)];
@@ -92,6 +93,22 @@ describe("graph helpers", () => {
         expect([...failureStores(preview).keys()].map((n) => n.name)).toEqual(["jobs-dlq"]);
         const queue = (name: string) => preview.ofType(T.sqsQueue).find((n) => n.name === name)!;
         expect([mayBeFailureStore(preview, queue("done")), mayBeFailureStore(preview, queue("failed")), mayBeFailureStore(preview, queue("jobs"))]).toEqual([true, true, false]);
+    });
+
+    test("failure stores: a queue whose redrive allow policy admits sources is one (certain when known, possible while the document is unknown)", async () => {
+        const g = [resource(T.sqsQueue, "own", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }) }), resource(T.sqsQueue, "by-resource"), resource(T.sqsQueue, "later"), resource(T.sqsQueue, "closed", { redriveAllowPolicy: '{"redrivePermission":"denyAll"}' })];
+        g.push(resource(T.sqsRedriveAllowPolicy, "by-resource-allow", { queueUrl: ref(g, "by-resource", "url"), redriveAllowPolicy: '{"redrivePermission":"byQueue","sourceQueueArns":["arn:aws:sqs:us-east-1:123456789012:x"]}' }, { queueUrl: ["by-resource"] }));
+        g.push(resource(T.sqsRedriveAllowPolicy, "later-allow", { queueUrl: ref(g, "later", "url"), redriveAllowPolicy: UNKNOWN }, { queueUrl: ["later"], redriveAllowPolicy: ["own"] }));
+        const graph = await graphFrom(g);
+        const queue = (name: string) => graph.ofType(T.sqsQueue).find((n) => n.name === name)!;
+        expect([...failureStores(graph).keys()].map((n) => n.name).sort()).toEqual(["by-resource", "own"]);
+        expect(failureStoreRefs(graph, queue("own")).map((r) => [r.owner.name, r.kind])).toEqual([["own", "redrive-allow"]]);
+        expect(storeRole(failureStoreRefs(graph, queue("own"))[0])).toBe("declared a dead-letter queue by its `redriveAllowPolicy`");
+        expect(storeRole(failureStoreRefs(graph, queue("by-resource"))[0])).toMatch(/declared a dead-letter queue by .*`by-resource-allow`/);
+        expect([mayBeFailureStore(graph, queue("later")), isFailureStore(graph, queue("later")), mayBeFailureStore(graph, queue("closed"))]).toEqual([true, false, false]);
+        // In the planned state a queue's own redriveAllowPolicy is unknown when the program set none: not a store.
+        const planned = await graphFrom(atPlannedState([resource(T.sqsQueue, "plain")]));
+        expect(mayBeFailureStore(planned, planned.ofType(T.sqsQueue)[0])).toBe(false);
     });
 
     test("failure stores at preview: the other reference accounted for by a function, or a work queue, leaves the store certain", async () => {

@@ -1,5 +1,5 @@
 import type { Node, ResourceGraph } from "../graph";
-import { UNKNOWN, asArray, asRecord, asString, isSet, peek } from "../props";
+import { UNKNOWN, asArray, asRecord, asString, peek } from "../props";
 import { T } from "../types";
 
 /** A resource through which AWS invokes a function asynchronously (the event is queued, retried twice, then dropped). */
@@ -55,8 +55,8 @@ export function asyncInvokersOf(graph: ResourceGraph, fn: Node): AsyncInvoker[] 
  * the function with an on-failure destination, or a `deadLetterConfig` on the function.
  */
 export function keepsAsyncFailures(graph: ResourceGraph, fn: Node): boolean {
-    if (isSet(fn.raw, "deadLetterConfig.targetArn")) return true;
+    if (graph.isSet(fn, "deadLetterConfig.targetArn")) return true;
     return graph
         .referrers(fn, "functionName", T.lambdaEventInvokeConfig)
-        .some((config) => isSet(config.raw, "destinationConfig.onFailure.destination"));
+        .some((config) => graph.isSet(config, "destinationConfig.onFailure.destination"));
 }

@@ -1,7 +1,7 @@
 import type { Node, ResourceGraph } from "../graph";
-import { isSet } from "../props";
+import { UNKNOWN, asJson, asRecord, peek } from "../props";
 import { T } from "../types";
-import { memo } from "./findings";
+import { describeNode, memo } from "./findings";
 import { mappingsFrom } from "./mappings";
 import { redrivesInto } from "./queues";
 import { refAt } from "./refs";
@@ -15,7 +15,8 @@ export type FailureStoreKind =
     | "eventbridge-target-dead-letter"
     | "scheduler-dead-letter"
     | "pipe-dead-letter"
-    | "sns-subscription-redrive";
+    | "sns-subscription-redrive"
+    | "redrive-allow";
 
 /** One reason a resource is a failure store: `owner` sends its failures there. */
 export interface FailureStoreRef {
@@ -41,11 +42,33 @@ const kindText: Record<FailureStoreKind, string> = {
     "scheduler-dead-letter": "the dead-letter queue of",
     "pipe-dead-letter": "the dead-letter queue of",
     "sns-subscription-redrive": "the dead-letter queue of",
+    "redrive-allow": "declared a dead-letter queue by",
 };
 
 /** "the dead-letter queue of" / "the on-failure destination of": how to name a store's role in a message. */
 export function storeRoleText(kind: FailureStoreKind): string {
     return kindText[kind];
+}
+
+/** "the dead-letter queue of function `a`": a store's role in a message, with the resource that gives it. */
+export function storeRole(ref: FailureStoreRef): string {
+    if (ref.owner === ref.store) return "declared a dead-letter queue by its `redriveAllowPolicy`";
+    return `${kindText[ref.kind]} ${describeNode(ref.owner)}`;
+}
+
+/**
+ * Whether a redrive allow policy lets source queues move messages in: `allowAll`, or `byQueue` (which names
+ * them); `denyAll` and odd documents do not. "maybe" when the document is unknown (built from the sources'
+ * ARNs in a preview). Source: the SQS RedriveAllowPolicy attribute (SetQueueAttributes).
+ */
+function admitsSources(graph: ResourceGraph, node: Node): "yes" | "maybe" | "no" {
+    const presence = graph.presence(node, "redriveAllowPolicy");
+    if (presence === "unset") return "no";
+    if (presence === "unknown") return "maybe";
+    const document = asJson(peek(node.raw, "redriveAllowPolicy"));
+    if (document === UNKNOWN) return "maybe";
+    const permission = asRecord(document)?.redrivePermission;
+    return permission === "allowAll" || permission === "byQueue" ? "yes" : "no";
 }
 
 /**
@@ -66,7 +89,7 @@ const index = memo((graph: ResourceGraph): Map<Node, FailureStoreRef[]> => {
     const stores = new Map<Node, FailureStoreRef[]>();
     const add = (owner: Node, kind: FailureStoreKind, found: { nodes: readonly Node[]; certain: boolean }) => {
         for (const store of found.nodes) {
-            if (store === owner) continue;
+            if (store === owner && kind !== "redrive-allow") continue;
             const ref = { store, owner, kind, certain: found.certain };
             const list = stores.get(store);
             if (list?.some((r) => r.owner === owner && r.kind === kind)) continue;
@@ -98,7 +121,17 @@ const index = memo((graph: ResourceGraph): Map<Node, FailureStoreRef[]> => {
         }
     }
     for (const subscription of graph.ofType(T.snsTopicSubscription)) {
-        if (isSet(subscription.raw, "redrivePolicy")) add(subscription, "sns-subscription-redrive", { nodes: graph.targets(subscription, "redrivePolicy", ...QUEUE_TYPES), certain: true });
+        if (graph.isSet(subscription, "redrivePolicy")) add(subscription, "sns-subscription-redrive", { nodes: graph.targets(subscription, "redrivePolicy", ...QUEUE_TYPES), certain: true });
+    }
+    // A queue declared a dead-letter queue (its redrive allow policy admits sources) holds failures even when
+    // its sources are in another stack or come later.
+    for (const queue of graph.ofType(T.sqsQueue)) {
+        const admits = admitsSources(graph, queue);
+        if (admits !== "no") add(queue, "redrive-allow", { nodes: [queue], certain: admits === "yes" });
+    }
+    for (const policy of graph.ofType(T.sqsRedriveAllowPolicy)) {
+        const admits = admitsSources(graph, policy);
+        if (admits !== "no") add(policy, "redrive-allow", { nodes: graph.targets(policy, "queueUrl", T.sqsQueue), certain: admits === "yes" });
     }
     return stores;
 });

@@ -1,5 +1,5 @@
 import type { Node, ResourceGraph } from "../graph";
-import { UNKNOWN, asJson, asRecord, isSet, peek } from "../props";
+import { UNKNOWN, asJson, asRecord, peek } from "../props";
 import { T } from "../types";
 import { memo } from "./findings";
 
@@ -37,12 +37,13 @@ const index = memo((graph: ResourceGraph): RedriveIndex => {
         }
     };
     for (const queue of graph.ofType(T.sqsQueue)) {
-        if (!isSet(queue.raw, "redrivePolicy")) continue;
+        // Optional+Computed: in a first preview's planned state a queue without one has it unknown.
+        if (!graph.isSet(queue, "redrivePolicy")) continue;
         const dlq = graph.targets(queue, "redrivePolicy", T.sqsQueue)[0];
         record({ queue, dlq, declaredBy: queue, document: documentOf(queue) });
     }
     for (const policy of graph.ofType(T.sqsRedrivePolicy)) {
-        if (!isSet(policy.raw, "redrivePolicy")) continue;
+        if (!graph.isSet(policy, "redrivePolicy")) continue;
         const queue = graph.targets(policy, "queueUrl", T.sqsQueue)[0];
         if (!queue) continue;
         const dlq = graph.targets(policy, "redrivePolicy", T.sqsQueue).find((n) => n !== queue);

@@ -1,5 +1,5 @@
 import type { Node, ResourceGraph } from "../graph";
-import { UNKNOWN, asString, isSet, peek } from "../props";
+import { UNKNOWN, asString, peek } from "../props";
 
 /** Where a nested reference points. */
 export interface NestedRef {
@@ -20,7 +20,7 @@ export interface NestedRef {
  */
 export function refAt(graph: ResourceGraph, node: Node, path: string, types: readonly string[], siblingPaths: readonly string[] = []): NestedRef {
     const value = peek(node.raw, path);
-    if (!isSet(node.raw, path)) return { nodes: [], set: false, ambiguous: false };
+    if (!graph.isSet(node, path)) return { nodes: [], set: false, ambiguous: false };
     const ofTypes = (n: Node | undefined) => n !== undefined && (types.length === 0 || types.includes(n.type));
     const literal = asString(value);
     if (literal !== undefined) {

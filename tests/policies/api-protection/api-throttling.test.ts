@@ -43,9 +43,10 @@ describe("api-throttling", () => {
             httpStage({ throttlingBurstLimit: 100, throttlingRateLimit: 50 }),
         ];
         for (const graph of graphs) {
-            const { known, preview } = await nowAndAtFirstPreview(apiThrottling, graph);
+            const { known, preview, planned } = await nowAndAtFirstPreview(apiThrottling, graph);
             expect(known.violations).toEqual([]);
             expect(preview.violations).toEqual([]);
+            expect(planned.violations).toEqual([]);
         }
     });
 
@@ -58,8 +59,8 @@ describe("api-throttling", () => {
             withUsagePlan({ burstLimit: 0, rateLimit: 10 }),
         ];
         for (const graph of graphs) {
-            const { known, preview } = await nowAndAtFirstPreview(apiThrottling, graph);
-            for (const outcome of [known, preview]) {
+            const { known, preview, planned } = await nowAndAtFirstPreview(apiThrottling, graph);
+            for (const outcome of [known, preview, planned]) {
                 expect(outcome.violations).toEqual([expect.stringMatching(/REST API stage `prod` is not throttled: add an `aws.apigateway.MethodSettings`.*`\*\/\*`/)]);
                 expect(outcome.urns[0]).toBe("urn:pulumi:test::test::aws:apigateway/stage:Stage::prod");
             }
@@ -68,8 +69,8 @@ describe("api-throttling", () => {
 
     test("violating: HTTP stage without both default route limits", async () => {
         for (const graph of [httpStage(), httpStage({ throttlingBurstLimit: 10 }), httpStage({ throttlingBurstLimit: 0, throttlingRateLimit: 5 })]) {
-            const { known, preview } = await nowAndAtFirstPreview(apiThrottling, graph);
-            for (const outcome of [known, preview]) expect(outcome.violations).toEqual([expect.stringMatching(/HTTP API stage `default` is not throttled.*defaultRouteSettings\.throttlingBurstLimit/)]);
+            const { known, preview, planned } = await nowAndAtFirstPreview(apiThrottling, graph);
+            for (const outcome of [known, preview, planned]) expect(outcome.violations).toEqual([expect.stringMatching(/HTTP API stage `default` is not throttled.*defaultRouteSettings\.throttlingBurstLimit/)]);
         }
     });
 

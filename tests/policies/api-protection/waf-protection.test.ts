@@ -36,16 +36,18 @@ const run = (graph: StackResourceInput[], config?: Record<string, unknown>) => a
 describe("waf-protection", () => {
     test("compliant: a REST stage with a web ACL association, and a private REST API, now and at a first preview", async () => {
         for (const graph of [restApi("REGIONAL", true), restApi("PRIVATE", false)]) {
-            const { known, preview } = await nowAndAtFirstPreview(wafProtection, graph);
+            const { known, preview, planned } = await nowAndAtFirstPreview(wafProtection, graph);
             expect(known.violations).toEqual([]);
             expect(preview.violations).toEqual([]);
+            expect(planned.violations).toEqual([]);
             expect(preview.cantRunAtPreview).toBeUndefined();
+            expect(planned.cantRunAtPreview).toBeUndefined();
         }
     });
 
     test("violating: a public REST stage without WAF, reported on the stage, now and at a first preview", async () => {
-        const { known, preview } = await nowAndAtFirstPreview(wafProtection, restApi("EDGE", false));
-        for (const outcome of [known, preview]) {
+        const { known, preview, planned } = await nowAndAtFirstPreview(wafProtection, restApi("EDGE", false));
+        for (const outcome of [known, preview, planned]) {
             expect(outcome.violations).toEqual([expect.stringMatching(/REST API stage `prod` is public and has no WAF: add an `aws.wafv2.WebAclAssociation`/)]);
             expect(outcome.urns[0]).toBe("urn:pulumi:test::test::aws:apigateway/stage:Stage::prod");
         }
@@ -74,8 +76,8 @@ describe("waf-protection", () => {
             resource(T.appsyncGraphQLApi, "graphql", { authenticationType: "API_KEY" }),
             resource(T.appsyncGraphQLApi, "private-graphql", { authenticationType: "AWS_IAM", visibility: "PRIVATE" }),
         ];
-        const { known, preview } = await nowAndAtFirstPreview(wafProtection, graph);
-        for (const outcome of [known, preview]) {
+        const { known, preview, planned } = await nowAndAtFirstPreview(wafProtection, graph);
+        for (const outcome of [known, preview, planned]) {
             expect(outcome.violations).toHaveLength(3);
             for (const name of ["load balancer `public-alb`", "load balancer `default-alb`", "AppSync GraphQL API `graphql`"]) expect(outcome.violations.join("\n")).toContain(name);
         }
@@ -83,12 +85,25 @@ describe("waf-protection", () => {
         expect((await run(graph)).violations).toHaveLength(2);
     });
 
-    test("unknown at preview: an unknown endpoint type or `internal` gets the engine's can't-run advisory, others are judged", async () => {
-        const graph = [...restApi("EDGE", false), resource(T.loadBalancer, "lb", { internal: UNKNOWN })];
-        graph[0].props.endpointConfiguration = { types: UNKNOWN };
+    test("unknown at preview: an endpoint type or `internal` set from an unknown output gets the engine's can't-run advisory, others are judged", async () => {
+        const settings = resource("aws:ssm/parameter:Parameter", "settings");
+        const graph = [settings, ...restApi("EDGE", false), resource(T.loadBalancer, "lb", { internal: UNKNOWN }, { internal: ["settings"] })];
+        graph[1] = resource(T.restApi, "api", { endpointConfiguration: { types: UNKNOWN } }, { endpointConfiguration: ["settings"] });
         const outcome = await run([...graph, resource(T.cloudfrontDistribution, "cdn", { enabled: true })]);
         expect(outcome.violations).toEqual([expect.stringMatching(/CloudFront distribution `cdn`/)]);
         expect(outcome.cantRunAtPreview).toMatch(/endpointConfiguration\.types|internal/);
+    });
+
+    test("first preview: the endpoint type and `internal` a program leaves out are unknown in the planned state, and mean public", async () => {
+        const { known, preview, planned } = await nowAndAtFirstPreview(wafProtection, [
+            resource(T.restApi, "api"),
+            resource(T.restApiStage, "prod", { restApi: "api-id", stageName: "prod", deployment: "dep" }, { restApi: ["api"] }),
+            resource(T.loadBalancer, "lb", {}),
+        ]);
+        for (const outcome of [known, preview, planned]) {
+            expect(outcome.violations).toEqual([expect.stringMatching(/REST API stage `prod` is public/), expect.stringMatching(/load balancer `lb` has no WAF/)]);
+            expect(outcome.cantRunAtPreview).toBeUndefined();
+        }
     });
 
     test("malformed: odd props never make it throw", async () => {

@@ -33,9 +33,10 @@ const run = (graph: StackResourceInput[], config?: Record<string, unknown>) => a
 describe("budget-alarm", () => {
     test("compliant: a budget that e-mails or notifies a topic, now and at a first preview", async () => {
         for (const graph of [withBudget({ subscriberEmailAddresses: ["ops@example.com"] }), withBudget({ subscriberSnsTopicArns: ["TOPIC"] })]) {
-            const { known, preview } = await nowAndAtFirstPreview(budgetAlarm, graph);
+            const { known, preview, planned } = await nowAndAtFirstPreview(budgetAlarm, graph);
             expect(known.violations).toEqual([]);
             expect(preview.violations).toEqual([]);
+            expect(planned.violations).toEqual([]);
         }
     });
 
@@ -48,15 +49,16 @@ describe("budget-alarm", () => {
             ],
         });
         for (const graph of [direct, math]) {
-            const { known, preview } = await nowAndAtFirstPreview(budgetAlarm, graph);
+            const { known, preview, planned } = await nowAndAtFirstPreview(budgetAlarm, graph);
             expect(known.violations).toEqual([]);
             expect(preview.violations).toEqual([]);
+            expect(planned.violations).toEqual([]);
         }
     });
 
     test("violating: no budget, reported once for the stack (on the stack resource), now and at a first preview", async () => {
-        const { known, preview } = await nowAndAtFirstPreview(budgetAlarm, app());
-        for (const outcome of [known, preview]) {
+        const { known, preview, planned } = await nowAndAtFirstPreview(budgetAlarm, app());
+        for (const outcome of [known, preview, planned]) {
             expect(outcome.violations).toHaveLength(1);
             expect(outcome.violations[0]).toMatch(/no budget alarm.*aws\.budgets\.Budget.*subscriberEmailAddresses/);
             expect(outcome.urns[0]).toBe("urn:pulumi:test::test::pulumi:pulumi:Stack::shop-dev");

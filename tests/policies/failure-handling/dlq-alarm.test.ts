@@ -52,10 +52,12 @@ function mathAlarm(graph: StackResourceInput[]): StackResourceInput {
 describe("dlq-alarm", () => {
     test("compliant: the DLQ has a first-message alarm with an action", async () => {
         const graph = queueWithDlq();
-        const { known, preview } = await nowAndAtFirstPreview(dlqAlarm, [...graph, alarm(graph)]);
+        const { known, preview, planned } = await nowAndAtFirstPreview(dlqAlarm, [...graph, alarm(graph)]);
         expect(known.violations).toEqual([]);
         expect(preview.violations).toEqual([]);
+        expect(planned.violations).toEqual([]);
         expect(preview.cantRunAtPreview).toBeUndefined();
+        expect(planned.cantRunAtPreview).toBeUndefined();
     });
 
     test("compliant: a metric-math alarm over the DLQ's metric; age of oldest message; threshold 0 with GreaterThanThreshold", async () => {
@@ -71,18 +73,28 @@ describe("dlq-alarm", () => {
         graph.push(resource(T.lambdaEventInvokeConfig, "worker-invoke", { functionName: ref(graph, "worker", "name"), destinationConfig: { onFailure: { destination: ref(graph, "failed-events") } } }, { functionName: ["worker"], destinationConfig: ["failed-events"] }));
         graph.push(resource(T.lambdaEventSourceMapping, "clicks-mapping", { eventSourceArn: ref(graph, "clicks"), functionName: ref(graph, "worker", "name"), startingPosition: "LATEST", destinationConfig: { onFailure: { destinationArn: ref(graph, "failed-records") } } }, { eventSourceArn: ["clicks"], functionName: ["worker"], destinationConfig: ["failed-records"] }));
         graph.push(resource(T.s3BucketNotification, "failed-records-events", { bucket: ref(graph, "failed-records", "bucket"), eventbridge: true }, { bucket: ["failed-records"] }));
-        const { known, preview } = await nowAndAtFirstPreview(dlqAlarm, graph);
+        const { known, preview, planned } = await nowAndAtFirstPreview(dlqAlarm, graph);
         expect(known.violations).toEqual([]);
         expect(preview.violations).toEqual([]);
+        expect(planned.violations).toEqual([]);
     });
 
     test("violating: a DLQ nobody is alarmed about, reported on the DLQ naming its source", async () => {
-        const { known, preview } = await nowAndAtFirstPreview(dlqAlarm, queueWithDlq());
+        const { known, preview, planned } = await nowAndAtFirstPreview(dlqAlarm, queueWithDlq());
         expect(known.violations).toHaveLength(1);
         expect(known.violations[0]).toMatch(/queue `orders-dlq` is the dead-letter queue of queue `orders`, but no alarm/);
         expect(known.urns).toEqual([urnOf(T.sqsQueue, "orders-dlq")]);
         expect(preview.violations).toEqual(known.violations);
+        expect(planned.violations).toEqual(known.violations);
         expect(preview.urns).toEqual(known.urns);
+        expect(planned.urns).toEqual(known.urns);
+    });
+
+    test("violating: a queue declared a dead-letter queue by its redrive allow policy, its sources elsewhere, needs the alarm too", async () => {
+        const { known, preview, planned } = await nowAndAtFirstPreview(dlqAlarm, [resource(T.sqsQueue, "failed", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }) })]);
+        for (const outcome of [known, preview, planned]) {
+            expect(outcome.violations).toEqual([expect.stringMatching(/queue `failed` is declared a dead-letter queue by its `redriveAllowPolicy`, but no alarm/)]);
+        }
     });
 
     test("violating: alarms that would not tell anyone about the first message", async () => {
@@ -98,7 +110,7 @@ describe("dlq-alarm", () => {
             { namespace: "AWS/Lambda" },
         ];
         for (const props of variants) {
-            const { known, preview } = await nowAndAtFirstPreview(dlqAlarm, [...graph, alarm(graph, props)]);
+            const { known, preview, planned } = await nowAndAtFirstPreview(dlqAlarm, [...graph, alarm(graph, props)]);
             expect([props, known.violations.length]).toEqual([props, 1]);
             expect([props, preview.violations]).toEqual([props, known.violations]);
         }
@@ -119,7 +131,7 @@ describe("dlq-alarm", () => {
         graph.push(resource(T.snsTopicSubscription, "news-worker", { topic: ref(graph, "news"), protocol: "lambda", endpoint: ref(graph, "worker"), redrivePolicy: JSON.stringify({ deadLetterTargetArn: ref(graph, "sub-dlq") }) }, { topic: ["news"], endpoint: ["worker"], redrivePolicy: ["sub-dlq"] }));
         graph.push(resource(T.lambdaEventInvokeConfig, "worker-invoke", { functionName: ref(graph, "worker", "name"), destinationConfig: { onFailure: { destination: ref(graph, "lonely-topic") } } }, { functionName: ["worker"], destinationConfig: ["lonely-topic"] }));
         graph.push(resource(T.lambdaEventSourceMapping, "clicks-mapping", { eventSourceArn: ref(graph, "clicks"), functionName: ref(graph, "worker", "name"), startingPosition: "LATEST", destinationConfig: { onFailure: { destinationArn: ref(graph, "lonely-bucket") } } }, { eventSourceArn: ["clicks"], functionName: ["worker"], destinationConfig: ["lonely-bucket"] }));
-        const { known, preview } = await nowAndAtFirstPreview(dlqAlarm, graph);
+        const { known, preview, planned } = await nowAndAtFirstPreview(dlqAlarm, graph);
         const reported = (urns: (string | undefined)[]) => urns.map((urn) => urn?.split("::").pop()).sort();
         const expected = ["fn-dlq", "lonely-bucket", "lonely-topic", "pipe-dlq", "schedule-dlq", "sub-dlq", "target-dlq"];
         expect(reported(known.urns)).toEqual(expected);
@@ -149,9 +161,10 @@ describe("dlq-alarm", () => {
     test("unknown at preview: an on-success queue that cannot be told from the on-failure queue is not required to have an alarm", async () => {
         const graph = [resource(T.sqsQueue, "done"), resource(T.sqsQueue, "orders-dlq"), resource(T.snsTopic, "oncall"), resource(T.lambdaFunction, "worker")];
         graph.push(resource(T.lambdaEventInvokeConfig, "worker-invoke", { functionName: ref(graph, "worker", "name"), destinationConfig: { onSuccess: { destination: ref(graph, "done") }, onFailure: { destination: ref(graph, "orders-dlq") } } }, { functionName: ["worker"], destinationConfig: ["done", "orders-dlq"] }));
-        const { known, preview } = await nowAndAtFirstPreview(dlqAlarm, [...graph, alarm(graph)]);
+        const { known, preview, planned } = await nowAndAtFirstPreview(dlqAlarm, [...graph, alarm(graph)]);
         expect(known.violations).toEqual([]);
         expect(preview.violations).toEqual([]);
+        expect(planned.violations).toEqual([]);
     });
 
     test("malformed: odd alarms and stores never throw", async () => {

@@ -12,10 +12,12 @@ function queueWithDlq(source: Record<string, unknown>, dlq: Record<string, unkno
 
 describe("dlq-retention", () => {
     test("compliant: DLQ keeps 14 days, longer than its source queue (default 4 days)", async () => {
-        const { known, preview } = await nowAndAtFirstPreview(dlqRetention, queueWithDlq({}, { messageRetentionSeconds: 1209600 }));
+        const { known, preview, planned } = await nowAndAtFirstPreview(dlqRetention, queueWithDlq({}, { messageRetentionSeconds: 1209600 }));
         expect(known.violations).toEqual([]);
         expect(preview.violations).toEqual([]);
+        expect(planned.violations).toEqual([]);
         expect(preview.cantRunAtPreview).toBeUndefined();
+        expect(planned.cantRunAtPreview).toBeUndefined();
     });
 
     test("compliant: a FIFO source resets the age on the move, so equal retention is fine", async () => {
@@ -24,23 +26,25 @@ describe("dlq-retention", () => {
     });
 
     test("violating: DLQ at the provider default (4 days) is below minimumSeconds and no longer than its source", async () => {
-        const { known, preview } = await nowAndAtFirstPreview(dlqRetention, queueWithDlq({}, {}));
+        const { known, preview, planned } = await nowAndAtFirstPreview(dlqRetention, queueWithDlq({}, {}));
         expect(known.violations).toHaveLength(2);
         expect(known.violations[0]).toMatch(/queue `orders-dlq` keeps messages 345600 s, no longer than its source queue `orders` \(345600 s\)/);
         expect(known.violations[1]).toMatch(/dead-letter queue of queue `orders` but keeps messages only 345600 s.*at least 1209600/);
         expect(known.urns).toEqual([urnOf(T.sqsQueue, "orders-dlq"), urnOf(T.sqsQueue, "orders-dlq")]);
         expect(preview.violations).toEqual(known.violations);
+        expect(planned.violations).toEqual(known.violations);
     });
 
     test("violating: standard source keeping as long as its DLQ; other failure stores below minimumSeconds", async () => {
         const graph = queueWithDlq({ messageRetentionSeconds: 1209600 }, { messageRetentionSeconds: 1209600 });
         graph.push(resource(T.sqsQueue, "fn-dlq", { messageRetentionSeconds: 86400 }));
         graph.push(resource(T.lambdaFunction, "worker", { deadLetterConfig: { targetArn: ref(graph, "fn-dlq") } }, { deadLetterConfig: ["fn-dlq"] }));
-        const { known, preview } = await nowAndAtFirstPreview(dlqRetention, graph);
+        const { known, preview, planned } = await nowAndAtFirstPreview(dlqRetention, graph);
         expect(known.violations).toHaveLength(2);
         expect(known.violations[0]).toMatch(/`orders-dlq` keeps messages 1209600 s, no longer than its source/);
         expect(known.violations[1]).toMatch(/queue `fn-dlq` is the dead-letter target of function `worker` but keeps messages only 86400 s/);
         expect(preview.violations).toEqual(known.violations);
+        expect(planned.violations).toEqual(known.violations);
         expect((await analyzeStack(dlqRetention, graph, { minimumSeconds: 86400 })).violations).toHaveLength(1);
     });
 

@@ -30,7 +30,7 @@ describe("lambda-async-failure-destination", () => {
         for (const [how, invoker] of Object.entries(invokers)) {
             const graph = base();
             const withConfig = [...graph, invoker(graph), onFailureConfig(graph)];
-            const { known, preview } = await nowAndAtFirstPreview(policy, withConfig);
+            const { known, preview, planned } = await nowAndAtFirstPreview(policy, withConfig);
             expect([how, known.violations, preview.violations]).toEqual([how, [], []]);
             const withDlq = [...graph.filter((r) => r.name !== "handler"), resource(T.lambdaFunction, "handler", { deadLetterConfig: { targetArn: ref(graph, "failures") } }, { deadLetterConfig: ["failures"] })];
             const dlqOutcome = await nowAndAtFirstPreview(policy, [...withDlq, invoker(withDlq)]);
@@ -43,16 +43,17 @@ describe("lambda-async-failure-destination", () => {
         graph.push(resource(T.lambdaEventSourceMapping, "failures-mapping", { eventSourceArn: ref(graph, "failures"), functionName: ref(graph, "handler", "name") }, { eventSourceArn: ["failures"], functionName: ["handler"] }));
         graph.push(resource(T.lambdaPermission, "allow-api", { action: "lambda:InvokeFunction", function: ref(graph, "handler", "name"), principal: "apigateway.amazonaws.com" }, { function: ["handler"] }));
         graph.push(resource(T.sesReceiptRule, "inbound", { ruleSetName: "main", lambdaActions: [{ functionArn: ref(graph, "handler"), position: 1, invocationType: "RequestResponse" }] }, { lambdaActions: ["handler"] }));
-        const { known, preview } = await nowAndAtFirstPreview(policy, graph);
+        const { known, preview, planned } = await nowAndAtFirstPreview(policy, graph);
         expect(known.violations).toEqual([]);
         expect(preview.violations).toEqual([]);
+        expect(planned.violations).toEqual([]);
     });
 
     test("violating: each async invoker without a destination, reported on the function naming the invoker", async () => {
         for (const [how, invoker] of Object.entries(invokers)) {
             const graph = base();
             const added = invoker(graph);
-            const { known, preview } = await nowAndAtFirstPreview(policy, [...graph, added]);
+            const { known, preview, planned } = await nowAndAtFirstPreview(policy, [...graph, added]);
             expect([how, known.violations.length]).toEqual([how, 1]);
             expect(known.violations[0]).toContain(`function \`handler\` is invoked asynchronously (by `);
             expect(known.violations[0]).toContain(`\`${added.name}\``);
@@ -65,16 +66,19 @@ describe("lambda-async-failure-destination", () => {
         const graph = base();
         graph.push(invokers["EventBridge target"](graph));
         graph.push(resource(T.lambdaEventInvokeConfig, "handler-invoke", { functionName: ref(graph, "handler", "name"), destinationConfig: { onSuccess: { destination: ref(graph, "failures") } } }, { functionName: ["handler"], destinationConfig: ["failures"] }));
-        const { known, preview } = await nowAndAtFirstPreview(policy, graph);
+        const { known, preview, planned } = await nowAndAtFirstPreview(policy, graph);
         expect(known.violations).toHaveLength(1);
         expect(preview.violations).toEqual(known.violations);
+        expect(planned.violations).toEqual(known.violations);
     });
 
     test("unknown at preview: the function's name and ARN unknown; joins come from property dependencies", async () => {
         const graph = base();
-        const { preview } = await nowAndAtFirstPreview(policy, [...graph, invokers["S3 bucket notification"](graph)]);
+        const { preview, planned } = await nowAndAtFirstPreview(policy, [...graph, invokers["S3 bucket notification"](graph)]);
         expect(preview.violations).toHaveLength(1);
+        expect(planned.violations).toHaveLength(1);
         expect(preview.cantRunAtPreview).toBeUndefined();
+        expect(planned.cantRunAtPreview).toBeUndefined();
     });
 
     test("malformed: odd invokers and configs never throw", async () => {
@@ -94,8 +98,9 @@ describe("lambda-async-failure-destination", () => {
 
     test("compliant: a durable function is left to durable-failure-path (its failed executions are not retried)", async () => {
         const graph = [...base().filter((r) => r.name !== "handler"), resource(T.lambdaFunction, "handler", { durableConfig: { executionTimeout: 3600, retentionPeriod: 14 } })];
-        const { known, preview } = await nowAndAtFirstPreview(policy, [...graph, invokers["EventBridge target"](graph)]);
+        const { known, preview, planned } = await nowAndAtFirstPreview(policy, [...graph, invokers["EventBridge target"](graph)]);
         expect(known.violations).toEqual([]);
         expect(preview.violations).toEqual([]);
+        expect(planned.violations).toEqual([]);
     });
 });

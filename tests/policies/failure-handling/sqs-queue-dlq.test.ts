@@ -1,7 +1,7 @@
 import { sqsQueueDlq } from "../../../policies/failure-handling/sqs-queue-dlq";
 import { T } from "../../../policies/lib/types";
-import { nowAndAtFirstPreview, ref, resource, survivesMalformed } from "../../helpers/graph-fixtures";
-import { analyzeStack, urnOf } from "../../helpers/policy-harness";
+import { atPlannedState, nowAndAtFirstPreview, ref, resource, survivesMalformed } from "../../helpers/graph-fixtures";
+import { UNKNOWN, analyzeStack, urnOf } from "../../helpers/policy-harness";
 
 const dlq = () => resource(T.sqsQueue, "orders-dlq", { messageRetentionSeconds: 1209600 });
 
@@ -26,16 +26,18 @@ function queueWithRedrivePolicyResource(maxReceiveCount = 5) {
 
 describe("sqs-queue-dlq", () => {
     test("compliant: redrive on the queue; the DLQ itself needs none", async () => {
-        const { known, preview } = await nowAndAtFirstPreview(sqsQueueDlq, queueWithRedrive());
+        const { known, preview, planned } = await nowAndAtFirstPreview(sqsQueueDlq, queueWithRedrive());
         expect(known.violations).toEqual([]);
         expect(known.cantRunAtPreview).toBeUndefined();
         expect(preview.violations).toEqual([]);
+        expect(planned.violations).toEqual([]);
     });
 
     test("compliant: redrive declared by an aws.sqs.RedrivePolicy", async () => {
-        const { known, preview } = await nowAndAtFirstPreview(sqsQueueDlq, queueWithRedrivePolicyResource());
+        const { known, preview, planned } = await nowAndAtFirstPreview(sqsQueueDlq, queueWithRedrivePolicyResource());
         expect(known.violations).toEqual([]);
         expect(preview.violations).toEqual([]);
+        expect(planned.violations).toEqual([]);
     });
 
     test("compliant: a queue that is an on-failure destination is a failure store, not a work queue", async () => {
@@ -48,18 +50,46 @@ describe("sqs-queue-dlq", () => {
                 { functionName: ["worker"], destinationConfig: ["failures"] },
             ),
         );
-        const { known, preview } = await nowAndAtFirstPreview(sqsQueueDlq, graph);
+        const { known, preview, planned } = await nowAndAtFirstPreview(sqsQueueDlq, graph);
         expect(known.violations).toEqual([]);
         expect(preview.violations).toEqual([]);
+        expect(planned.violations).toEqual([]);
     });
 
     test("violating: a queue without a redrive policy, reported on the queue", async () => {
-        const { known, preview } = await nowAndAtFirstPreview(sqsQueueDlq, [resource(T.sqsQueue, "orders")]);
+        const { known, preview, planned } = await nowAndAtFirstPreview(sqsQueueDlq, [resource(T.sqsQueue, "orders")]);
         expect(known.violations).toHaveLength(1);
         expect(known.violations[0]).toMatch(/queue `orders` has no redrive policy/);
         expect(known.urns).toEqual([urnOf(T.sqsQueue, "orders")]);
         expect(preview.violations).toEqual(known.violations);
+        expect(planned.violations).toEqual(known.violations);
         expect(preview.urns).toEqual(known.urns);
+        expect(planned.urns).toEqual(known.urns);
+    });
+
+    test("first preview: `new aws.sqs.Queue(\"jobs\", {})` alone is reported in the planned state, where its redrivePolicy is unknown", async () => {
+        const planned = atPlannedState([resource(T.sqsQueue, "jobs")]);
+        expect(planned[0].props.redrivePolicy).toBe(UNKNOWN);
+        const outcome = await analyzeStack(sqsQueueDlq, planned, {}, { asIs: true });
+        expect(outcome.violations).toEqual([expect.stringMatching(/queue `jobs` has no redrive policy/)]);
+        expect(outcome.cantRunAtPreview).toBeUndefined();
+    });
+
+    test("compliant: a queue declared a dead-letter queue (its redrive allow policy admits sources) needs no DLQ of its own", async () => {
+        const allowAll = [resource(T.sqsQueue, "failed", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }) })];
+        const byResource = [resource(T.sqsQueue, "failed")];
+        byResource.push(
+            resource(T.sqsRedriveAllowPolicy, "failed-allow", { queueUrl: ref(byResource, "failed", "url"), redriveAllowPolicy: JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: ["arn:aws:sqs:us-east-1:999999999999:jobs"] }) }, { queueUrl: ["failed"] }),
+        );
+        for (const graph of [allowAll, byResource]) {
+            const { known, preview, planned } = await nowAndAtFirstPreview(sqsQueueDlq, graph);
+            for (const outcome of [known, preview, planned]) expect(outcome.violations).toEqual([]);
+        }
+    });
+
+    test("violating: a redrive allow policy that denies every source does not make a dead-letter queue", async () => {
+        const { known, preview, planned } = await nowAndAtFirstPreview(sqsQueueDlq, [resource(T.sqsQueue, "closed", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "denyAll" }) })]);
+        for (const outcome of [known, preview, planned]) expect(outcome.violations).toEqual([expect.stringMatching(/queue `closed` has no redrive policy/)]);
     });
 
     test("violating: maxReceiveCount below minimumMaxReceiveCount names the DLQ", async () => {
@@ -71,10 +101,13 @@ describe("sqs-queue-dlq", () => {
     });
 
     test("unknown at preview: the redrive document built from the DLQ's ARN is unknown; presence still judged, the count only once known", async () => {
-        const { known, preview } = await nowAndAtFirstPreview(sqsQueueDlq, [...queueWithRedrive(2), resource(T.sqsQueue, "audit")]);
+        const { known, preview, planned } = await nowAndAtFirstPreview(sqsQueueDlq, [...queueWithRedrive(2), resource(T.sqsQueue, "audit")]);
         expect(preview.violations).toHaveLength(1);
+        expect(planned.violations).toHaveLength(1);
         expect(preview.violations[0]).toMatch(/`audit` has no redrive policy/);
+        expect(planned.violations[0]).toMatch(/`audit` has no redrive policy/);
         expect(preview.cantRunAtPreview).toBeUndefined();
+        expect(planned.cantRunAtPreview).toBeUndefined();
         expect(known.violations).toHaveLength(2);
     });
 

@@ -17,24 +17,27 @@ const run = (graph: StackResourceInput[], config?: Record<string, unknown>) => a
 
 describe("lambda-log-retention", () => {
     test("compliant: a `/aws/lambda/<name>` group with retention, now and at a first preview", async () => {
-        const { known, preview } = await nowAndAtFirstPreview(lambdaLogRetention, withGroup(30));
+        const { known, preview, planned } = await nowAndAtFirstPreview(lambdaLogRetention, withGroup(30));
         expect(known.violations).toEqual([]);
         expect(preview.violations).toEqual([]);
+        expect(planned.violations).toEqual([]);
         expect(preview.cantRunAtPreview).toBeUndefined();
+        expect(planned.cantRunAtPreview).toBeUndefined();
     });
 
     test("compliant: `loggingConfig.logGroup` from a group with retention, and a group in another stack", async () => {
         const graph: StackResourceInput[] = [resource(T.logGroup, "shared", { name: "/app/shared", retentionInDays: 14 })];
         graph.push(fn("worker", { loggingConfig: { logFormat: "JSON", logGroup: "/app/shared" } }, { loggingConfig: ["shared"] }));
-        const { known, preview } = await nowAndAtFirstPreview(lambdaLogRetention, graph);
+        const { known, preview, planned } = await nowAndAtFirstPreview(lambdaLogRetention, graph);
         expect(known.violations).toEqual([]);
         expect(preview.violations).toEqual([]);
+        expect(planned.violations).toEqual([]);
         expect((await run([fn("worker", { loggingConfig: { logFormat: "JSON", logGroup: "/platform/logs" } })])).violations).toEqual([]);
     });
 
     test("violating: no log group, reported on the function, now and at a first preview", async () => {
-        const { known, preview } = await nowAndAtFirstPreview(lambdaLogRetention, [fn()]);
-        for (const outcome of [known, preview]) {
+        const { known, preview, planned } = await nowAndAtFirstPreview(lambdaLogRetention, [fn()]);
+        for (const outcome of [known, preview, planned]) {
             expect(outcome.violations).toHaveLength(1);
             expect(outcome.violations[0]).toMatch(/Function `worker` has no log group.*retentionInDays/);
             expect(outcome.urns[0]).toBe("urn:pulumi:test::test::aws:lambda/function:Function::worker");
@@ -42,8 +45,8 @@ describe("lambda-log-retention", () => {
     });
 
     test("violating: the group keeps logs forever (unset, or the provider's 0), reported on the group", async () => {
-        const { known, preview } = await nowAndAtFirstPreview(lambdaLogRetention, withGroup());
-        for (const outcome of [known, preview]) {
+        const { known, preview, planned } = await nowAndAtFirstPreview(lambdaLogRetention, withGroup());
+        for (const outcome of [known, preview, planned]) {
             expect(outcome.violations).toHaveLength(1);
             expect(outcome.violations[0]).toMatch(/Log group `worker-logs` of function `worker` has no `retentionInDays`/);
             expect(outcome.urns[0]).toBe("urn:pulumi:test::test::aws:cloudwatch/logGroup:LogGroup::worker-logs");
@@ -58,9 +61,10 @@ describe("lambda-log-retention", () => {
         expect((await run(graph)).violations).toEqual([]);
     });
 
-    test("unknown at preview: an unknown retention gets the engine's can't-run advisory, other functions are still judged", async () => {
-        const graph = [...withGroup(), fn("other")];
+    test("unknown at preview: a retention set from an unknown output gets the engine's can't-run advisory, other functions are still judged", async () => {
+        const graph = [...withGroup(), fn("other"), resource("aws:ssm/parameter:Parameter", "settings")];
         graph[1].props.retentionInDays = UNKNOWN;
+        graph[1].propertyDependencies = { ...graph[1].propertyDependencies, retentionInDays: ["settings"] };
         const outcome = await run(graph);
         expect(outcome.violations).toHaveLength(1);
         expect(outcome.violations[0]).toMatch(/Function `other`/);

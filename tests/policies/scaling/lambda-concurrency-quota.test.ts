@@ -25,27 +25,31 @@ const reserving = (amounts: number[]) => amounts.map((amount, i) => resource(T.l
 describe("lambda-concurrency-quota", () => {
     test("compliant: reservations within the account quota minus 100, and at least each SQS mapping's maximum", async () => {
         for (const graph of [worker(undefined, 50), worker(-1, 50), worker(50, 50), worker(10), worker(5, 50, "kinesis"), reserving([400, 500])]) {
-            const { known, preview } = await nowAndAtFirstPreview(policy, graph);
+            const { known, preview, planned } = await nowAndAtFirstPreview(policy, graph);
             expect(known.violations).toEqual([]);
             expect(preview.violations).toEqual([]);
+            expect(planned.violations).toEqual([]);
             expect(preview.cantRunAtPreview).toBeUndefined();
+            expect(planned.cantRunAtPreview).toBeUndefined();
         }
     });
 
     test("violating: reserving less than the mapping's maximumConcurrency, reported on the function naming mapping and queue", async () => {
-        const { known, preview } = await nowAndAtFirstPreview(policy, worker(10, 50));
+        const { known, preview, planned } = await nowAndAtFirstPreview(policy, worker(10, 50));
         expect(known.violations).toHaveLength(1);
         expect(known.violations[0]).toMatch(/function `worker` reserves 10 concurrent executions, less than the `scalingConfig.maximumConcurrency` 50 of event source mapping `jobs-mapping` from queue `jobs`/);
         expect(known.urns).toEqual([urnOf(T.lambdaFunction, "worker")]);
         expect(preview.violations).toEqual(known.violations);
+        expect(planned.violations).toEqual(known.violations);
     });
 
     test("violating: the stack reserves more than accountConcurrency − 100, reported on the largest reservation", async () => {
-        const { known, preview } = await nowAndAtFirstPreview(policy, reserving([400, 501]));
+        const { known, preview, planned } = await nowAndAtFirstPreview(policy, reserving([400, 501]));
         expect(known.violations).toHaveLength(1);
         expect(known.violations[0]).toMatch(/reserves 901 concurrent executions \(function `fn-1` 501, function `fn-0` 400\), more than the 900/);
         expect(known.urns).toEqual([urnOf(T.lambdaFunction, "fn-1")]);
         expect(preview.violations).toEqual(known.violations);
+        expect(planned.violations).toEqual(known.violations);
         expect((await analyzeStack(policy, reserving([400, 501]), { accountConcurrency: 3000 })).violations).toEqual([]);
     });
 
@@ -78,9 +82,10 @@ describe("lambda-concurrency-quota", () => {
     test("compliant: Managed Instances functions are left out of the account's sum (their quotas are separate)", async () => {
         const managed = (name: string, amount: number) =>
             resource(T.lambdaFunction, name, { reservedConcurrentExecutions: amount, capacityProviderConfig: { lambdaManagedInstancesCapacityProviderConfig: { capacityProviderArn: "arn:aws:lambda:us-east-1:123456789012:capacity-provider:fleet" } } });
-        const { known, preview } = await nowAndAtFirstPreview(policy, [...reserving([800]), managed("fleet-worker", 500)]);
+        const { known, preview, planned } = await nowAndAtFirstPreview(policy, [...reserving([800]), managed("fleet-worker", 500)]);
         expect(known.violations).toEqual([]);
         expect(preview.violations).toEqual([]);
+        expect(planned.violations).toEqual([]);
         expect((await analyzeStack(policy, [...reserving([800]), resource(T.lambdaFunction, "on-demand", { reservedConcurrentExecutions: 500 })])).violations).toHaveLength(1);
     });
 });

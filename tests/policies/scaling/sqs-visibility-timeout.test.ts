@@ -19,10 +19,12 @@ describe("sqs-visibility-timeout", () => {
             worker({ visibilityTimeoutSeconds: 190 }, { timeout: 30 }, { maximumBatchingWindowInSeconds: 10 }),
             worker({}, {}, { maximumBatchingWindowInSeconds: 12 }),
         ]) {
-            const { known, preview } = await nowAndAtFirstPreview(policy, graph);
+            const { known, preview, planned } = await nowAndAtFirstPreview(policy, graph);
             expect(known.violations).toEqual([]);
             expect(preview.violations).toEqual([]);
+            expect(planned.violations).toEqual([]);
             expect(preview.cantRunAtPreview).toBeUndefined();
+            expect(planned.cantRunAtPreview).toBeUndefined();
         }
     });
 
@@ -34,12 +36,14 @@ describe("sqs-visibility-timeout", () => {
     });
 
     test("violating: default 30 s visibility with a 30 s function, reported on the queue naming function and mapping", async () => {
-        const { known, preview } = await nowAndAtFirstPreview(policy, worker({}, { timeout: 30 }, { maximumBatchingWindowInSeconds: 5 }));
+        const { known, preview, planned } = await nowAndAtFirstPreview(policy, worker({}, { timeout: 30 }, { maximumBatchingWindowInSeconds: 5 }));
         expect(known.violations).toHaveLength(1);
         expect(known.violations[0]).toMatch(/queue `jobs` has `visibilityTimeoutSeconds` 30, below 185 \(6 × the 30 s `timeout` of function `worker` \+ the 5 s batching window of event source mapping `jobs-mapping`\)/);
         expect(known.urns).toEqual([urnOf(T.sqsQueue, "jobs")]);
         expect(preview.violations).toEqual(known.violations);
+        expect(planned.violations).toEqual(known.violations);
         expect(preview.urns).toEqual(known.urns);
+        expect(planned.urns).toEqual(known.urns);
     });
 
     test("violating: the function's default 3 s timeout still needs 18 s", async () => {
