@@ -18,7 +18,7 @@ describe("the capacityProvider argument of AsyncFunction, QueueWorker and Stream
     test.each([
         ["AsyncFunction", () => new AsyncFunction("work", { function: { code, capacityProvider: { arn } } }).functionArn],
         ["QueueWorker", () => new QueueWorker("work", { function: { code, capacityProvider: { arn } } }).functionArn],
-        ["StreamWorker", () => new StreamWorker("work", { streamArn, function: { code, capacityProvider: { arn } } }).functionArn],
+        ["StreamWorker", () => new StreamWorker("work", { streamArn, function: { code, capacityProvider: { arn } } }).function.arn],
     ])("%s: bound to the provider, 2 GB, published to $LATEST.PUBLISHED, no reserved concurrency", async (_, build) => {
         await valueOf(build());
         await settle();
