@@ -1,0 +1,2 @@
+// The handler every example function runs: it reports no failed batch items.
+exports.handler = async () => ({ batchItemFailures: [] });

@@ -1,0 +1,7 @@
+output "arn" {
+  value = aws_sqs_queue.this.arn
+}
+
+output "name" {
+  value = aws_sqs_queue.this.name
+}

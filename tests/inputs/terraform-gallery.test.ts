@@ -1,0 +1,80 @@
+/**
+ * The Terraform gallery (examples/terraform): the anti-pattern configuration gives the Pulumi gallery's findings, with
+ * the same (policy, resource) pairs, at plan time (every new ARN unknown, as at a first preview) and in a plan against
+ * the applied infrastructure (every value known, as at an update); the compliant configuration gives none. Waivers
+ * match Terraform addresses.
+ */
+import * as path from "path";
+import { readTerraformPlan } from "../../checker/inputs/terraform-plan";
+import { analyze, checkProgram, type AnalysisResult } from "../../testing";
+
+const ROOT = path.resolve(__dirname, "../..");
+const EXAMPLES = path.join(ROOT, "examples", "terraform");
+const planOf = (file: string) => readTerraformPlan(path.join(EXAMPLES, file)).resources;
+
+/**
+ * The Pulumi gallery's name for a Terraform address: the module's name for a module's `this` resource
+ * (`module.thumbnailer.aws_lambda_function.this` -> thumbnailer, `module.dlq["retries-dlq"]...` -> retries-dlq),
+ * else the resource's own name.
+ */
+function galleryName(address: string): string {
+    const inModule = /^module\.([^.[]+)(?:\["([^"]+)"\])?\.[a-z0-9_]+\.this$/.exec(address);
+    if (inModule) return inModule[2] ?? inModule[1];
+    return address.split(".").pop()!;
+}
+
+function pairs(result: AnalysisResult, name: (n: string) => string = (n) => n) {
+    const names = new Map(result.resources.map((r) => [r.urn, r.type === "pulumi:pulumi:Stack" ? "(stack)" : name(r.name)]));
+    const on = (urn: string | undefined) => names.get(urn ?? "") ?? "(stack)";
+    return {
+        findings: [...new Set(result.violations.filter((v) => !v.unknownAtPreview).map((v) => `${v.policy} on ${on(v.urn)}`))].sort(),
+        cantRun: [...new Set(result.violations.filter((v) => v.unknownAtPreview).map((v) => v.policy))].sort(),
+    };
+}
+
+const pulumiGallery = path.join(ROOT, "examples", "anti-patterns");
+
+describe("the Terraform anti-pattern gallery gives the Pulumi gallery's findings", () => {
+    test("at plan time: the pairs and can't-run notices of the Pulumi gallery's first preview", async () => {
+        const [fromPlan, fromPreview] = await Promise.all([analyze(planOf("anti-patterns/plan.json")), checkProgram(pulumiGallery, { preview: true })]);
+        expect(pairs(fromPlan, galleryName)).toEqual(pairs(fromPreview));
+        expect(pairs(fromPlan, galleryName).findings).toEqual(expect.arrayContaining(["dlq-alarm on unwatched-dlq", "lambda-memory-size on thumbnailer", "budget-alarm on (stack)"]));
+    });
+
+    test("against the applied infrastructure (every action no-op, values known): the pairs of an update of the Pulumi gallery", async () => {
+        const [fromPlan, fromUpdate] = await Promise.all([analyze(planOf("anti-patterns/plan-applied.json")), checkProgram(pulumiGallery, { preview: false })]);
+        expect(pairs(fromPlan, galleryName)).toEqual(pairs(fromUpdate));
+        expect(pairs(fromPlan, galleryName).findings).toEqual(expect.arrayContaining(["no-recursive-loops on retrier", "no-recursive-loops on counter"]));
+    });
+
+    test("findings name Terraform addresses", async () => {
+        const result = await analyze(planOf("anti-patterns/plan.json"));
+        const names = new Map(result.resources.map((r) => [r.urn, r.name]));
+        const named = result.violations.filter((v) => v.policy === "lambda-memory-size").map((v) => names.get(v.urn ?? ""));
+        expect(named).toEqual(["module.thumbnailer.aws_lambda_function.this"]);
+    });
+
+    test("a waiver names a Terraform address (globs included)", async () => {
+        const result = await analyze(planOf("anti-patterns/plan.json"), {
+            config: {
+                "lambda-memory-size": { waivers: [{ resource: "module.thumbnailer.*", reason: "image resizing is memory-bound: sized in ticket OPS-12" }] },
+                "dlq-alarm": { waivers: [{ resource: "aws_sqs_queue.unwatched-dlq", reason: "drained by the nightly job" }] },
+            },
+        });
+        const found = pairs(result, galleryName).findings;
+        expect(found).not.toContain("lambda-memory-size on thumbnailer");
+        expect(found).not.toContain("dlq-alarm on unwatched-dlq");
+        expect(found).toContain("lambda-reserved-concurrency on thumbnailer");
+        expect(result.waivers.map((w) => w.policy).sort()).toEqual(["dlq-alarm", "lambda-memory-size"]);
+    });
+});
+
+describe("the compliant Terraform configuration", () => {
+    test.each(["compliant/plan.json", "compliant/plan-applied.json"])("%s: no violation", async (file) => {
+        expect(pairs(await analyze(planOf(file))).findings).toEqual([]);
+    });
+
+    test("against the applied infrastructure every policy judges (no can't-run notice)", async () => {
+        expect(pairs(await analyze(planOf("compliant/plan-applied.json"))).cantRun).toEqual([]);
+    });
+});
