@@ -42,24 +42,24 @@ function functionWithGroup(): StackResourceInput[] {
 }
 
 describe("log-group-retention", () => {
-    test("compliant: access-log and execution-log groups with retention, now and at a first preview", async () => {
+    test("compliant: access-log and execution-log groups with retention, now, at the checker's preview and in the planned state", async () => {
         for (const graph of [restApi(), restApi({ loggingLevel: "INFO", executionGroup: true }), restApi({ loggingLevel: "OFF" })]) {
-            const { known, preview } = await nowAndAtFirstPreview(logGroupRetention, graph);
-            expect(known.violations).toEqual([]);
-            expect(preview.violations).toEqual([]);
-            expect(preview.cantRunAtPreview).toBeUndefined();
+            const { known, preview, planned } = await nowAndAtFirstPreview(logGroupRetention, graph);
+            for (const outcome of [known, preview, planned]) {
+                expect(outcome.violations).toEqual([]);
+                expect(outcome.cantRunAtPreview).toBeUndefined();
+            }
         }
     });
 
     test("compliant: a function's own group is left to lambda-log-retention, a DELIVERY-class group to the provider", async () => {
-        const { known, preview } = await nowAndAtFirstPreview(logGroupRetention, [...functionWithGroup(), logGroup("vended", { logGroupClass: "DELIVERY" })]);
-        expect(known.violations).toEqual([]);
-        expect(preview.violations).toEqual([]);
+        const { known, preview, planned } = await nowAndAtFirstPreview(logGroupRetention, [...functionWithGroup(), logGroup("vended", { logGroupClass: "DELIVERY" })]);
+        for (const outcome of [known, preview, planned]) expect(outcome.violations).toEqual([]);
     });
 
-    test("violating: a group with no retention, or the provider's 0, reported on the group, now and at a first preview", async () => {
-        const { known, preview } = await nowAndAtFirstPreview(logGroupRetention, [logGroup("audit"), logGroup("state-machine-logs", { retentionInDays: 0 })]);
-        for (const outcome of [known, preview]) {
+    test("violating: a group with no retention, or the provider's 0, reported on the group, now, at the checker's preview and in the planned state", async () => {
+        const { known, preview, planned } = await nowAndAtFirstPreview(logGroupRetention, [logGroup("audit"), logGroup("state-machine-logs", { retentionInDays: 0 })]);
+        for (const outcome of [known, preview, planned]) {
             expect(outcome.violations).toEqual([
                 expect.stringMatching(/^Log group `audit` has no `retentionInDays`, so its logs are kept, and billed, forever/),
                 expect.stringMatching(/^Log group `state-machine-logs` has no `retentionInDays`/),
@@ -72,19 +72,20 @@ describe("log-group-retention", () => {
     test("violating: execution logs turned on with no group of the stack, reported once on the stage", async () => {
         const graph = restApi({ loggingLevel: "INFO" });
         graph.push(resource(T.restApiMethodSettings, "prod-orders", { restApi: "a1b2c3", stageName: "prod", methodPath: "orders/POST", settings: { loggingLevel: "ERROR" } }, { restApi: ["api"], stageName: ["prod"] }));
-        const { known, preview } = await nowAndAtFirstPreview(logGroupRetention, graph);
+        const { known, preview, planned } = await nowAndAtFirstPreview(logGroupRetention, graph);
         expect(known.violations).toEqual([expect.stringMatching(/^Method settings `prod-settings` turn on execution logs \(`loggingLevel` INFO\), so API Gateway creates `API-Gateway-Execution-Logs_a1b2c3\/prod`/)]);
         expect(known.urns).toEqual(["urn:pulumi:test::test::aws:apigateway/stage:Stage::prod"]);
-        expect(preview.violations).toEqual([expect.stringMatching(/creates `API-Gateway-Execution-Logs_<rest api id>\/prod` with logs kept forever/)]);
-        expect(preview.urns).toEqual(known.urns);
+        for (const outcome of [preview, planned]) {
+            expect(outcome.violations).toEqual([expect.stringMatching(/creates `API-Gateway-Execution-Logs_<rest api id>\/prod` with logs kept forever/)]);
+            expect(outcome.urns).toEqual(known.urns);
+        }
     });
 
     test("violating: an access-log group named from the API is not taken for the execution-log group", async () => {
         const graph = restApi({ loggingLevel: "ERROR" });
         graph[1] = logGroup("api-access", { name: "/aws/apigateway/a1b2c3/access", retentionInDays: 30 }, { name: ["api"] });
-        const { known, preview } = await nowAndAtFirstPreview(logGroupRetention, graph);
-        expect(known.violations).toEqual([expect.stringMatching(/turn on execution logs/)]);
-        expect(preview.violations).toEqual([expect.stringMatching(/turn on execution logs/)]);
+        const { known, preview, planned } = await nowAndAtFirstPreview(logGroupRetention, graph);
+        for (const outcome of [known, preview, planned]) expect(outcome.violations).toEqual([expect.stringMatching(/turn on execution logs/)]);
     });
 
     test("compliant: execution logs of a REST API of another stack, matched by the known group name", async () => {

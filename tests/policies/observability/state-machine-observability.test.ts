@@ -30,11 +30,12 @@ function machine(props: Record<string, unknown> = {}, deps: Record<string, strin
 const URN = "urn:pulumi:test::test::aws:sfn/stateMachine:StateMachine::orders-flow";
 
 describe("state-machine-observability", () => {
-    test("compliant: logs at ERROR to a log group of the stack, traced; now and at a first preview", async () => {
-        const { known, preview } = await nowAndAtFirstPreview(stateMachineObservability, machine());
-        expect(known.violations).toEqual([]);
-        expect(preview.violations).toEqual([]);
-        expect(preview.cantRunAtPreview).toBeUndefined();
+    test("compliant: logs at ERROR to a log group of the stack, traced; now, at the checker's preview and in the planned state", async () => {
+        const { known, preview, planned } = await nowAndAtFirstPreview(stateMachineObservability, machine());
+        for (const outcome of [known, preview, planned]) {
+            expect(outcome.violations).toEqual([]);
+            expect(outcome.cantRunAtPreview).toBeUndefined();
+        }
     });
 
     test("compliant: ALL, and a known log-group ARN of another stack", async () => {
@@ -43,10 +44,10 @@ describe("state-machine-observability", () => {
         expect((await run(machine({}, {}))).violations).toEqual([]); // the stack's group matched by its known ARN
     });
 
-    test("violating: no logging and no tracing, two findings on the state machine, now and at a first preview", async () => {
+    test("violating: no logging and no tracing, two findings on the state machine, now, at the checker's preview and in the planned state", async () => {
         const graph = machine({ loggingConfiguration: undefined, tracingConfiguration: undefined }, {});
-        const { known, preview } = await nowAndAtFirstPreview(stateMachineObservability, graph);
-        for (const outcome of [known, preview]) {
+        const { known, preview, planned } = await nowAndAtFirstPreview(stateMachineObservability, graph);
+        for (const outcome of [known, preview, planned]) {
             expect(outcome.violations).toEqual([
                 expect.stringMatching(/^State machine `orders-flow` has no `loggingConfiguration`: failed executions leave no searchable record/),
                 expect.stringMatching(/^State machine `orders-flow` does not trace with X-Ray.*`tracingConfiguration: \{ enabled: true \}`/),
