@@ -39,10 +39,13 @@ function validate(name: string, args: CostGuardrailsArgs | undefined) {
     const errors = new ArgumentErrors("CostGuardrails", name);
     const a = (args ?? {}) as Partial<CostGuardrailsArgs>;
     errors.required("monthlyLimit", a.monthlyLimit);
-    if (typeof a.monthlyLimit === "number" && !(a.monthlyLimit > 0)) errors.add("monthlyLimit", `must be greater than 0 (got ${a.monthlyLimit})`);
-    if (typeof a.billingAlarmThreshold === "number" && !(a.billingAlarmThreshold > 0)) {
-        errors.add("billingAlarmThreshold", `must be greater than 0 (got ${a.billingAlarmThreshold})`);
+    errors.positive("monthlyLimit", a.monthlyLimit);
+    errors.positive("billingAlarmThreshold", a.billingAlarmThreshold);
+    errors.arnOf("snsTopicArn", a.snsTopicArn, "sns", "an SNS topic");
+    if (a.budgetName !== undefined && (typeof a.budgetName !== "string" || !/^[^:\\]{1,100}$/.test(a.budgetName))) {
+        errors.add("budgetName", `must be 1-100 characters without : or \\ (got ${JSON.stringify(a.budgetName)})`);
     }
+    errors.boolean("billingAlarm", a.billingAlarm);
     for (const field of ["actualThresholds", "forecastedThresholds"] as const) {
         const thresholds = a[field];
         if (thresholds === undefined) continue;
@@ -76,8 +79,8 @@ export class CostGuardrails extends pulumi.ComponentResource {
     public readonly billingAlarm?: aws.cloudwatch.MetricAlarm;
 
     constructor(name: string, args: CostGuardrailsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("serverless-guardrails:index:CostGuardrails", name, args, opts);
         validate(name, args);
+        super("serverless-guardrails:index:CostGuardrails", name, args, opts);
         const settings = withDefaults(costGuardrailsDefaults, args);
         const parent = { parent: this };
         const subscribers = {

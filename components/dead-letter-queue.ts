@@ -191,6 +191,7 @@ export function validateDeadLetterQueueArgs(errors: ArgumentErrors, argument: st
         errors.add(argument || "args", "must be an object");
         return;
     }
+    errors.boolean(at("fifo"), args.fifo);
     errors.integerInRange(at("messageRetentionSeconds"), args.messageRetentionSeconds, 60, 1209600);
     const retention = args.messageRetentionSeconds ?? deadLetterQueueDefaults.messageRetentionSeconds;
     errors.integerInRange(at("maximumMessageAgeSeconds"), args.maximumMessageAgeSeconds, 60, typeof retention === "number" ? retention : 1209600);

@@ -73,6 +73,9 @@ function validate(name: string, args: ProtectedApiArgs | undefined) {
     const appSync = a.appSyncApiArn !== undefined && a.appSyncApiArn !== null;
     if (rest === appSync) errors.add("restApiId", "or appSyncApiArn is required (exactly one: the API this component protects)");
     if (rest) errors.required("deploymentId", a.deploymentId);
+    errors.nonEmpty("restApiId", a.restApiId);
+    errors.nonEmpty("deploymentId", a.deploymentId);
+    errors.arnOf("appSyncApiArn", a.appSyncApiArn, "appsync", "an AppSync GraphQL API");
     if (appSync) {
         for (const field of ["deploymentId", "stageName", "throttlingRateLimit", "throttlingBurstLimit", "accessLogFormat", "accessLogRetentionInDays"] as const) {
             if (a[field] !== undefined) errors.add(field, "applies to a REST API stage only; AppSync has no stage");
@@ -113,8 +116,8 @@ export class ProtectedApi extends pulumi.ComponentResource {
     public readonly url?: pulumi.Output<string>;
 
     constructor(name: string, args: ProtectedApiArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("serverless-guardrails:index:ProtectedApi", name, args, opts);
         validate(name, args);
+        super("serverless-guardrails:index:ProtectedApi", name, args, opts);
         const settings = withDefaults(protectedApiDefaults, args);
         const parent = { parent: this };
         const metricPrefix = name.replace(/[^A-Za-z0-9_-]/g, "-");

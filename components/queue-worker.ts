@@ -165,6 +165,8 @@ function validateQueueWorkerArgs(name: string, args: QueueWorkerArgs): QueueWork
     }
     errors.integerInRange("maxReceiveCount", args.maxReceiveCount, 1, 1000);
     errors.stringList("filterPatterns", args.filterPatterns);
+    if (Array.isArray(args.filterPatterns)) args.filterPatterns.forEach((pattern, index) => errors.jsonObject(`filterPatterns[${index}]`, pattern));
+    errors.boolean("fifo", args.fifo);
     errors.integerInRange("messageRetentionSeconds", args.messageRetentionSeconds, 60, 1209600);
 
     const fn = args.function ?? ({} as FunctionArgs);

@@ -135,6 +135,11 @@ function validateReliableSubscriptionArgs(name: string, args: ReliableSubscripti
     const endpoint = plainString(args.endpoint);
     if (endpoint && args.protocol === "sqs" && arnService(endpoint) !== "sqs") errors.add("endpoint", `must be an SQS queue ARN for protocol sqs (got ${JSON.stringify(endpoint)})`);
     if (endpoint && args.protocol === "lambda" && arnService(endpoint) !== "lambda") errors.add("endpoint", `must be a Lambda function ARN for protocol lambda (got ${JSON.stringify(endpoint)})`);
+    if (args.protocol === "email" || args.protocol === "email-json") errors.email("endpoint", args.endpoint);
+    if (endpoint && (args.protocol === "http" || args.protocol === "https") && !endpoint.startsWith(`${args.protocol}://`)) {
+        errors.add("endpoint", `must be a ${args.protocol}:// URL for protocol ${args.protocol} (got ${JSON.stringify(endpoint)})`);
+    }
+    errors.jsonObject("filterPolicy", args.filterPolicy);
     if (args.protocol === "firehose") errors.required("subscriptionRoleArn", args.subscriptionRoleArn);
     if (args.endpointQueueUrl !== undefined && args.protocol !== "sqs") errors.add("endpointQueueUrl", "is only for protocol sqs");
     errors.oneOf("filterPolicyScope", args.filterPolicyScope, ["MessageAttributes", "MessageBody"]);

@@ -1,4 +1,6 @@
 /** Collects every invalid argument of a component so that one error names them all, before any child exists. */
+import * as pulumi from "@pulumi/pulumi";
+import { arnService } from "../../policies/lib/arns";
 
 /** Thrown by a component whose arguments are invalid; `problems` holds one line per bad argument. */
 export class ComponentArgumentError extends Error {
@@ -61,6 +63,41 @@ export class ArgumentErrors {
         });
     }
 
+    /** true or false; undefined is accepted. */
+    boolean(argument: string, value: unknown): void {
+        if (value !== undefined && typeof value !== "boolean") this.add(argument, `must be true or false (got ${describe(value)})`);
+    }
+
+    /** A plain number that must be finite and greater than 0; undefined and Outputs are accepted. */
+    positive(argument: string, value: unknown): void {
+        if (typeof value === "number" && !(Number.isFinite(value) && value > 0)) this.add(argument, `must be greater than 0 and finite (got ${describe(value)})`);
+        else if (value !== undefined && value !== null && typeof value !== "number" && !isDeferred(value)) this.add(argument, `must be a number (got ${describe(value)})`);
+    }
+
+    /** A string, when given plainly, must not be empty (an id or name AWS requires). Outputs are accepted. */
+    nonEmpty(argument: string, value: unknown): void {
+        if (value === undefined || value === null || isDeferred(value)) return;
+        if (typeof value !== "string" || value.trim() === "") this.add(argument, `must be a non-empty string (got ${describe(value)})`);
+    }
+
+    /** A plain string must be an ARN of `service` (e.g. "sns"); Outputs are accepted (their value is not known yet). */
+    arnOf(argument: string, value: unknown, service: string, what: string): void {
+        if (value === undefined || value === null || isDeferred(value)) return;
+        if (arnService(value) !== service) this.add(argument, `must be ${what} ARN (arn:aws:${service}:...) (got ${describe(value)})`);
+    }
+
+    /** A plain string must hold a JSON object (a filter pattern or policy); Outputs are accepted. */
+    jsonObject(argument: string, value: unknown): void {
+        if (value === undefined || value === null || isDeferred(value)) return;
+        if (typeof value !== "string" || !isJsonObject(value)) this.add(argument, `must be a JSON object as a string, such as '{"body":{"type":["order"]}}' (got ${describe(value)})`);
+    }
+
+    /** An e-mail address (a plain string). */
+    email(argument: string, value: unknown): void {
+        if (value === undefined || value === null || isDeferred(value)) return;
+        if (typeof value !== "string" || !EMAIL.test(value)) this.add(argument, `must be an e-mail address (got ${describe(value)})`);
+    }
+
     get count(): number {
         return this.problems.length;
     }
@@ -71,8 +108,25 @@ export class ArgumentErrors {
     }
 }
 
+/** Roughly what AWS accepts as an address: one @, no spaces, a dot in the domain. */
+export const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** An Output or a promise: its value is not known while the component is constructed. */
+function isDeferred(value: unknown): boolean {
+    return value !== null && typeof value === "object" && (pulumi.Output.isInstance(value) || typeof (value as any).then === "function");
+}
+
+function isJsonObject(text: string): boolean {
+    try {
+        const parsed = JSON.parse(text);
+        return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed);
+    } catch {
+        return false;
+    }
+}
+
 function describe(value: unknown): string {
-    if (typeof value === "string") return JSON.stringify(value);
+    if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
     if (Array.isArray(value)) return "a list";
     return value !== null && typeof value === "object" ? "an object" : String(value);
 }

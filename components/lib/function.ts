@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { MANAGED_INSTANCES_MINIMUM_MB, managedInstancesRuntimeProblem } from "../../policies/lib/lambda-kinds";
 import type { ArgumentErrors } from "./argument-errors";
+import { isLambdaRuntime, lambdaArchitectures } from "./validate";
 import { plainString } from "./arns";
 import { assumeRolePolicy, policyDocument, type PolicyStatementArgs } from "./iam";
 
@@ -98,13 +99,17 @@ export function validateFunctionArgs(errors: ArgumentErrors, argument: string, a
     errors.oneOf(`${argument}.tracingMode`, args.tracingMode, ["Active", "PassThrough"]);
     errors.oneOf(`${argument}.logRetentionInDays`, args.logRetentionInDays, logRetentionDays);
     errors.oneOf(`${argument}.logFormat`, args.logFormat, ["JSON", "Text"]);
-    if (args.runtime !== undefined && (typeof args.runtime !== "string" || args.runtime === "")) {
-        errors.add(`${argument}.runtime`, "must be a Lambda runtime identifier such as nodejs24.x");
+    if (args.runtime !== undefined && (typeof args.runtime !== "string" || !isLambdaRuntime(args.runtime))) {
+        errors.add(`${argument}.runtime`, `must be a Lambda runtime identifier such as nodejs24.x (got ${JSON.stringify(args.runtime)})`);
     }
     if (args.handler !== undefined && (typeof args.handler !== "string" || args.handler === "")) {
         errors.add(`${argument}.handler`, "must be a non-empty `module.export` string");
     }
     errors.stringList(`${argument}.architectures`, args.architectures);
+    if (Array.isArray(args.architectures)) {
+        if (args.architectures.length !== 1) errors.add(`${argument}.architectures`, `must hold exactly one architecture, x86_64 or arm64 (got ${args.architectures.length})`);
+        args.architectures.forEach((architecture, index) => errors.oneOf(`${argument}.architectures[${index}]`, architecture, lambdaArchitectures));
+    }
     if (args.environment !== undefined && (typeof args.environment !== "object" || args.environment === null || Array.isArray(args.environment))) {
         errors.add(`${argument}.environment`, "must be a map of variable names to values");
     }

@@ -50,7 +50,7 @@ export function one(registered: Registered[], type: string): Registered {
     return found[0];
 }
 
-/** The error a construction throws, checking that it registered nothing but the component itself. */
+/** The error a construction throws, checking that it registered nothing, not even the component itself. */
 export async function argumentError(registered: Registered[], construct: () => unknown): Promise<Error> {
     const before = registered.length;
     let thrown: unknown;
@@ -61,7 +61,7 @@ export async function argumentError(registered: Registered[], construct: () => u
     }
     if (!(thrown instanceof Error)) throw new Error("expected the component to throw");
     await settle();
-    const children = registered.slice(before).filter((resource) => !resource.type.startsWith("serverless-guardrails:"));
-    if (children.length > 0) throw new Error(`resources registered before the throw: ${children.map((r) => r.name).join(", ")}`);
+    const registeredBefore = registered.slice(before);
+    if (registeredBefore.length > 0) throw new Error(`resources registered before the throw: ${registeredBefore.map((r) => `${r.type} ${r.name}`).join(", ")}`);
     return thrown;
 }
