@@ -205,6 +205,7 @@ async function runPacks(
     const result: AnalysisResult = { resources, violations: [], waivers: [], remediations: [], policyPacks };
     const byUrn: ByUrn = new Map(resources.map((r) => [r.urn, r]));
     const states: StackResource[] = [];
+    const started = Date.now();
     for (const [index, resource] of resources.entries()) {
         const analyzed = !scope.analyze || scope.analyze.has(resource.urn);
         let inputs = resource.inputs;
@@ -235,7 +236,7 @@ async function runPacks(
             }
         }
         if (stack) states.push(stackResourceOf(resource, outputsAfterRemediation(resource, inputs), byUrn));
-        if ((index + 1) % every === 0) progress(`analyzed ${index + 1} of ${resources.length} resources`);
+        if ((index + 1) % every === 0) progress(`analyzed ${index + 1} of ${resources.length} resources (${Math.round((index + 1) / Math.max((Date.now() - started) / 1000, 0.001))} resources/s)`);
     }
     if (stack) {
         progress(`analyzing the stack (${resources.length} resources)`);

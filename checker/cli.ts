@@ -7,11 +7,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { PackSpec } from "./analyze";
 import { check, UpdateCaptureError } from "./check";
-import { capture, CaptureError } from "./capture";
+import { CaptureError } from "./capture";
 import { ConfigError } from "./config";
 import { MAX_TIMEOUT_MS, PackError } from "./pack-client";
 import { FORMATS, Format, formatReport, hasMandatoryViolation } from "./report";
 import type { Mode } from "./report/model";
+import { parseConfigPairs } from "./program-config";
+import { CAPTURE_TIMEOUT_ENV, runProgram } from "./program-process";
 import type { CapturedResource } from "./types";
 
 export const EXIT_OK = 0;
@@ -37,12 +39,18 @@ Options:
   --json                       the same as --format json
   --output <file>              write the report to a file instead of stdout
   --no-preview                 the same as --mode update
+  --stack <name>               the stack: its Pulumi.<name>.yaml config, over Pulumi.yaml's config defaults
+                               (default: the only stack file, else dev)
+  --config <key=value>         a config value over the stack's (a bare key is the project's); repeat for more
+  --config-file <file>         use this stack config file instead of Pulumi.<stack>.yaml
   --help                       show this help
 
 Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 the program, a pack or the config
 could not be evaluated.
 
-Environment: SERVERLESS_GUARDRAILS_TIMEOUT_MS limits a pack's start-up and each call to it (default 60000).
+Environment: SERVERLESS_GUARDRAILS_TIMEOUT_MS limits a pack's start-up and each call to it (default 60000);
+${CAPTURE_TIMEOUT_ENV} limits a run of the program (default 120000); PULUMI_NODEJS_TRANSPILE_ONLY=true
+skips type-checking the program, as it does for \`pulumi preview\`.
 `;
 
 export const MODES: readonly Mode[] = ["preview", "update", "both"];
@@ -57,6 +65,10 @@ export interface CliOptions {
     format: Format;
     /** Write the report here instead of stdout. */
     output?: string;
+    /** --stack, --config (key=value, last wins), --config-file. */
+    stack?: string;
+    programConfig: Record<string, string>;
+    configFile?: string;
     help: boolean;
 }
 
@@ -78,10 +90,22 @@ const FLAGS: Record<string, { value: boolean; apply: (options: CliOptions, value
     "--format": { value: true, apply: (o, v, f) => (o.format = oneOf(f, FORMATS, v)) },
     "--json": { value: false, apply: (o) => (o.format = "json") },
     "--output": { value: true, apply: (o, v) => (o.output = v) },
+    "--stack": { value: true, apply: (o, v) => (o.stack = v) },
+    "--config": { value: true, apply: (o, v) => configPair(o, v) },
+    "-c": { value: true, apply: (o, v) => configPair(o, v) },
+    "--config-file": { value: true, apply: (o, v) => (o.configFile = v) },
 };
 
+function configPair(options: CliOptions, pair: string) {
+    try {
+        Object.assign(options.programConfig, parseConfigPairs([pair]));
+    } catch (e) {
+        throw new UsageError((e as Error).message);
+    }
+}
+
 export function parseArgs(argv: string[]): CliOptions {
-    const options: CliOptions = { programDir: ".", packs: [], configs: [], mode: "both", format: "text", help: false };
+    const options: CliOptions = { programDir: ".", packs: [], configs: [], mode: "both", format: "text", programConfig: {}, help: false };
     const positional: string[] = [];
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
@@ -166,6 +190,11 @@ function writeReport(file: string, report: string) {
     }
 }
 
+/** "420 resources/s" */
+export function perSecond(count: number, ms: number): string {
+    return `${Math.round(count / Math.max(ms / 1000, 0.001))} resources/s`;
+}
+
 export interface RunResult {
     exitCode: number;
     stdout: string;
@@ -189,16 +218,22 @@ export async function run(argv: string[], log: (line: string) => void = (l) => p
             throw new ProgramError(`${programDir} is not a Pulumi program: Pulumi.yaml not found`);
         }
         log(`serverless-guardrails: running ${programDir} on mocks (${MODE_LABEL[options.mode]})`);
-        const runProgram = async (preview: boolean): Promise<CapturedResource[]> => {
+        let configPlaceholders: string[] = [];
+        const capture = async (preview: boolean): Promise<CapturedResource[]> => {
             try {
-                const resources = await capture(programDir, {
+                const ran = await runProgram(programDir, {
                     preview,
-                    onResource: (_, count) => {
-                        if (count % PROGRESS_EVERY === 0) log(`serverless-guardrails: ${count} resources registered so far`);
-                    },
+                    stack: options.stack,
+                    programConfig: options.programConfig,
+                    configFile: options.configFile,
+                    progressEvery: PROGRESS_EVERY,
+                    onProgress: (count, ms) => log(`serverless-guardrails: ${count} resources registered so far (${perSecond(count, ms)})`),
+                    onOutput: (text) => log(text.replace(/\n$/, "")),
                 });
-                log(`serverless-guardrails: ${resources.length} resources registered (${preview ? "preview" : "update"})`);
-                return resources;
+                configPlaceholders = ran.placeholders;
+                const config = ran.stackFile ? `config from ${path.relative(process.cwd(), ran.stackFile) || ran.stackFile}` : "no stack config file";
+                log(`serverless-guardrails: ${ran.resources.length} resources registered (${preview ? "preview" : "update"}; stack ${ran.stack}, ${config})`);
+                return ran.resources;
             } catch (e) {
                 if (e instanceof CaptureError) throw new ProgramError(`could not run the ${e.message}`);
                 throw new ProgramError(`could not run the program ${programDir}: ${(e as Error)?.message ?? e}`);
@@ -207,12 +242,12 @@ export async function run(argv: string[], log: (line: string) => void = (l) => p
         const outcome = await check({
             mode: options.mode,
             packs,
-            capture: runProgram,
+            capture,
             ...limits,
             onProgress: (m) => log(`serverless-guardrails: ${m}`),
             onWarning: (m) => log(`warning: ${m}`),
         });
-        const report = formatReport(options.format, outcome.result, { mode: options.mode, programDir }, outcome.parts);
+        const report = formatReport(options.format, outcome.result, { mode: options.mode, programDir, placeholders: configPlaceholders }, outcome.parts);
         const exitCode = hasMandatoryViolation(outcome.result) ? EXIT_VIOLATIONS : EXIT_OK;
         if (!options.output) return { exitCode, stdout: report };
         writeReport(options.output, report);

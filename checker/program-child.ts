@@ -23,6 +23,11 @@ export function programFrame(stack: string | undefined): string | undefined {
     return undefined;
 }
 
+/** The program's TypeScript files that ts-node compiled (CommonJS only: ES modules are not in require.cache). */
+function compiledTypeScript(): string[] {
+    return Object.keys(require.cache).filter((f) => /\.[cm]?tsx?$/.test(f) && !f.includes(`${path.sep}node_modules${path.sep}`) && !f.startsWith(CHECKER_DIR));
+}
+
 let answered = false;
 let exitCall: ExitNote["exitCall"];
 const realExit = process.exit.bind(process) as (code?: number) => never;
@@ -55,6 +60,7 @@ function answer(message: ChildMessage) {
 
 process.once("message", async (request: ChildRequest) => {
     const start = Date.now();
+    process.send!({ type: "started" } satisfies ChildMessage);
     try {
         const resources = await capture(request.dir, {
             ...request.options,
@@ -63,7 +69,7 @@ process.once("message", async (request: ChildRequest) => {
                 if (count % request.progressEvery === 0) process.send!({ type: "progress", count, elapsedMs: Date.now() - start } satisfies ChildMessage);
             },
         });
-        answer({ type: "done", resources, elapsedMs: Date.now() - start, maxRssBytes: process.resourceUsage().maxRSS * 1024 });
+        answer({ type: "done", resources, elapsedMs: Date.now() - start, maxRssBytes: process.resourceUsage().maxRSS * 1024, compiled: compiledTypeScript() });
     } catch (error) {
         const prefix = error instanceof CaptureError ? `program ${error.program}: ` : "";
         const message = error instanceof CaptureError && error.message.startsWith(prefix) ? error.message.slice(prefix.length) : `failed: ${(error as Error)?.stack ?? error}`;

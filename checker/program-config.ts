@@ -97,7 +97,7 @@ interface Decoded {
 
 /** A stack value with every `secure:` leaf replaced by its placeholder, and the paths of those leaves. */
 function decode(key: string, value: unknown, declared?: ProjectConfigType, at = ""): Decoded {
-    if (isSecure(value)) return { value: placeholderFor(key, at ? undefined : declared), secure: [`${key}${at}`] };
+    if (isSecure(value)) return { value: placeholderFor(`${key}${at}`, at ? undefined : declared), secure: [`${key}${at}`] };
     if (Array.isArray(value)) {
         const items = value.map((item, i) => decode(key, item, undefined, `${at}[${i}]`));
         return { value: items.map((d) => d.value), secure: items.flatMap((d) => d.secure) };

@@ -24,8 +24,9 @@ export interface ChildRequest {
 }
 
 export type ChildMessage =
+    | { type: "started" }
     | { type: "progress"; count: number; elapsedMs: number }
-    | { type: "done"; resources: CapturedResource[]; elapsedMs: number; maxRssBytes: number }
+    | { type: "done"; resources: CapturedResource[]; elapsedMs: number; maxRssBytes: number; compiled: string[] }
     | { type: "error"; message: string; elapsedMs: number };
 
 /** What the child writes to EXIT_NOTE_FD when it ends without having answered. */
@@ -45,7 +46,9 @@ export const CAPTURE_TIMEOUT_ENV = "SERVERLESS_GUARDRAILS_CAPTURE_TIMEOUT_MS";
 /** Node.js timers cannot wait longer than this. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** How long past the time limit the child may take to report it before it is killed. */
-const KILL_GRACE_MS = 10_000;
+const KILL_GRACE_MS = 3_000;
+/** How long the child may take to load the checker and Pulumi before the program starts. */
+const START_LIMIT_MS = 120_000;
 
 export interface ProgramRunOptions extends CaptureOptions {
     /** Called every `progressEvery` resources (default 500) with the count and the time since the program started. */
@@ -125,6 +128,34 @@ function regionProblem(resources: CapturedResource[], region: string | undefined
     return undefined;
 }
 
+/**
+ * Type-checking a program costs seconds (ts-node loads every declaration it imports), and a check often runs the
+ * same program twice (preview, then update). A program whose TypeScript files, as the last type-checked run
+ * compiled them, are unchanged since (same size and modification time) runs the next time with
+ * PULUMI_NODEJS_TRANSPILE_ONLY=true: the same files under the same options type-check the same.
+ */
+const typeChecked = new Map<string, Map<string, string>>();
+
+function stamp(file: string): string | undefined {
+    try {
+        const stat = fs.statSync(file);
+        return `${stat.size}:${stat.mtimeMs}`;
+    } catch {
+        return undefined;
+    }
+}
+
+function checkedBefore(program: ProgramFolder): boolean {
+    const files = typeChecked.get(program.dir);
+    return !!files && [...files].every(([file, was]) => (stamp(file) ?? "absent") === was);
+}
+
+function remember(program: ProgramFolder, compiled: string[]) {
+    const files = new Map<string, string>();
+    for (const file of [...compiled, path.join(program.workDir, program.runtimeOptions.tsconfig ?? "tsconfig.json")]) files.set(file, stamp(file) ?? "absent");
+    if (compiled.length > 0) typeChecked.set(program.dir, files);
+}
+
 /** Splits runtime.options.nodeargs the simple way (no quoting). */
 function nodeArgs(program: ProgramFolder): string[] {
     return (program.runtimeOptions.nodeargs ?? "").split(/\s+/).filter(Boolean);
@@ -198,9 +229,12 @@ export async function runProgram(dir: string, options: ProgramRunOptions = {}): 
         },
         progressEvery,
     };
+    // Pulumi type-checks a TypeScript program unless PULUMI_NODEJS_TRANSPILE_ONLY says otherwise (cmd/run/run.js).
+    const typeChecks = program.runtimeOptions.typescript && !process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
+    const skipCheck = typeChecks && checkedBefore(program);
     const child = spawn(process.execPath, [...nodeArgs(program), ...childEntry()], {
         cwd: program.workDir,
-        env: process.env,
+        env: skipCheck ? { ...process.env, PULUMI_NODEJS_TRANSPILE_ONLY: "true" } : process.env,
         stdio: ["ignore", "pipe", "pipe", "pipe", "ipc"],
         serialization: "advanced",
     });
@@ -218,14 +252,20 @@ export async function runProgram(dir: string, options: ProgramRunOptions = {}): 
     const outcome = await new Promise<{ message?: ChildMessage; code: number | null; signal: NodeJS.Signals | null; killedAfter?: number }>((resolve) => {
         let answer: ChildMessage | undefined;
         let killedAfter: number | undefined;
-        const watchdog = setTimeout(() => {
-            killedAfter = timeLimit;
-            child.kill("SIGKILL");
-        }, Math.min(timeLimit + KILL_GRACE_MS, MAX_TIMER_MS));
+        // The time limit counts from the program's start; loading the checker and Pulumi before it has its own.
+        const arm = (ms: number, limit: number) =>
+            setTimeout(() => {
+                killedAfter = limit;
+                child.kill("SIGKILL");
+            }, Math.min(ms, MAX_TIMER_MS));
+        let watchdog = arm(START_LIMIT_MS, START_LIMIT_MS);
         const stop = () => child.kill("SIGKILL");
         process.once("exit", stop);
         child.on("message", (message: ChildMessage) => {
-            if (message.type === "progress") onProgress?.(message.count, message.elapsedMs);
+            if (message.type === "started") {
+                clearTimeout(watchdog);
+                watchdog = arm(timeLimit + KILL_GRACE_MS, timeLimit);
+            } else if (message.type === "progress") onProgress?.(message.count, message.elapsedMs);
             else answer = message;
         });
         child.on("error", () => undefined);
@@ -241,6 +281,7 @@ export async function runProgram(dir: string, options: ProgramRunOptions = {}): 
     if (message?.type === "done") {
         const problem = regionProblem(message.resources, region, stack);
         if (problem) throw new CaptureError(label, problem);
+        if (typeChecks && !skipCheck) remember(program, message.compiled);
         message.resources.forEach((resource, i) => onResource?.(resource, i + 1));
         return {
             resources: message.resources,
@@ -256,6 +297,9 @@ export async function runProgram(dir: string, options: ProgramRunOptions = {}): 
         const timedOut = message.message.startsWith("did not finish within");
         const detail = relocated(message.message, program.workDir);
         throw new CaptureError(label, timedOut ? `${detail}; ${limitHint(timeLimit)}` : detail);
+    }
+    if (outcome.killedAfter === START_LIMIT_MS && outcome.killedAfter !== timeLimit) {
+        throw new CaptureError(label, `its process did not start within ${START_LIMIT_MS / 1000} s (loading the checker and @pulumi/pulumi)`);
     }
     if (outcome.killedAfter !== undefined) {
         throw new CaptureError(label, `did not finish within ${Math.round(timeLimit / 1000)} s and did not answer (a loop that never yields?); ${limitHint(timeLimit)}`);
