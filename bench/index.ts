@@ -2,7 +2,8 @@
  * `npm run bench`: the pack's start-up and analysis time against an EMPTY pack (no policies, launched
  * the same way) measured in the same run, for synthetic stacks of 1,000 and 10,000 resources; plus the
  * shared graph build and the stack policies in-process. Medians of repeated runs (shared machine).
- * Flags: --quick (fewer repetitions), --json (machine-readable figures).
+ * Then the whole CLI in `--mode both` against `--mode preview` (bench/modes.ts).
+ * Flags: --quick (fewer repetitions), --json (machine-readable figures), --modes (only the check modes).
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -14,6 +15,7 @@ import { PackClient, StackResource } from "../checker/pack-client";
 import type { CapturedResource } from "../checker/types";
 import { ResourceGraph } from "../policies/lib/graph";
 import { allPolicies } from "../policies/all";
+import { measureModes, MODES_GOAL, ModeFigures } from "./modes";
 import { syntheticStack } from "./synthetic-stack";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -152,7 +154,19 @@ const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.
 const ratio = (a: number, b: number) => a / b;
 const verdict = (value: number, goal: number) => (value <= goal ? "meets" : "MISSES");
 
+/** `--modes`: only the check-mode figures. */
+async function modesOnly() {
+    const modes = await measureModes(quick ? 1 : 3, log);
+    if (asJson) process.stdout.write(JSON.stringify({ modes }, null, 2) + "\n");
+    else for (const row of modeRows(modes)) console.log(row.join(" | "));
+}
+
+function modeRows(modes: Record<string, ModeFigures>): string[][] {
+    return Object.entries(modes).map(([label, m]) => [`check --mode both / preview, ${label}`, fmt(m.bothMs), fmt(m.previewMs), `${m.ratio.toFixed(2)}x`, `<= ${MODES_GOAL}x`, verdict(m.ratio, MODES_GOAL)]);
+}
+
 async function main() {
+    if (process.argv.includes("--modes")) return modesOnly();
     if (!fs.existsSync(path.join(OUR_PACK, "bin", "index.js"))) throw new Error("the pack is not built: run `npm run build` first");
     const empty = emptyPack();
     const figures: Record<string, unknown> = { machine: { cpus: os.cpus().length, node: process.version, loadavg: os.loadavg().map((l) => +l.toFixed(2)) } };
@@ -214,6 +228,10 @@ async function main() {
         figures.graph = { ms1k: graph[1000], ms10k: graph[10000], growth: ratio(graph[10000], graph[1000]) };
         figures.stackPolicies10k = stackPolicies;
 
+        log("check modes: the CLI with --mode preview and with --mode both");
+        const modes = await measureModes(quick ? 1 : 3, log);
+        figures.modes = modes;
+
         if (asJson) {
             process.stdout.write(JSON.stringify(figures, null, 2) + "\n");
             return;
@@ -229,6 +247,7 @@ async function main() {
             ["growth 10k / 1k (analysis)", `${growth.toFixed(2)}x`, `${emptyGrowth.toFixed(2)}x`, "", `<= ${GOALS.growth}x`, verdict(growth, GOALS.growth)],
             ["graph build 1k / 10k (in-process)", `${fmt(graph[1000])} / ${fmt(graph[10000])}`, "", `${ratio(graph[10000], graph[1000]).toFixed(2)}x`, `<= ${GOALS.growth}x`, verdict(ratio(graph[10000], graph[1000]), GOALS.growth)],
             ["all stack policies, 10k (in-process)", fmt(stackPolicies.total), "", "", "", ""],
+            ...modeRows(modes),
         ];
         const header = ["measure", "serverless-guardrails", "empty pack", "ratio", "goal", ""];
         const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i].length)));

@@ -2,6 +2,8 @@
  * GitHub Actions workflow commands (`::error file=...,line=...,col=...,title=...::message`): each finding
  * becomes an annotation on the file and line where the program made the resource, on the pull request and
  * the run's summary. Mandatory violations are errors, advisory ones warnings; the rest are notices.
+ * GitHub keeps 10 annotations of each kind per step and 50 per job (actions/toolkit docs/problem-matchers.md):
+ * SARIF upload to code scanning has no such limit.
  * Escaping as in @actions/core's command.ts: `%`, CR and LF in the message; also `:` and `,` in properties.
  */
 import { describeChange, describeSubject, Finding, ReportModel } from "./model";
@@ -30,8 +32,13 @@ function command(f: Finding): string {
     return `::${kind} ${props.join(",")}::${escapeData(text)}`;
 }
 
+/** GitHub shows at most 10 annotations of each kind per step (and 50 per job): errors first, so the blocking ones are shown. */
+const ORDER: Record<string, number> = { error: 0, warning: 1, notice: 2 };
+
 export function githubReport(model: ReportModel): string {
-    const lines = model.findings.filter((f) => !(f.kind === "cant-run" && f.judgedByUpdate)).map(command);
+    const commands = model.findings.filter((f) => !(f.kind === "cant-run" && f.judgedByUpdate)).map(command);
+    const kind = (c: string) => ORDER[c.slice(2, c.indexOf(" "))] ?? 3;
+    const lines = commands.map((c, i) => ({ c, i })).sort((a, b) => kind(a.c) - kind(b.c) || a.i - b.i).map(({ c }) => c);
     for (const n of model.notChecked) {
         const props = [`file=${escapeProperty(n.location.repoFile)}`, `line=${n.location.line}`, `col=${n.location.column}`, `title=${escapeProperty("not checked offline")}`];
         lines.push(`::notice ${props.join(",")}::${escapeData(`\`${n.name}\` (${n.type}): its children are built by the ${n.plugin} plugin at a real preview, so the checker did not see them`)}`);

@@ -44,9 +44,9 @@ describe("source positions through library code", () => {
                 "module.exports = { SpecialThing };",
             ].join("\n"),
         );
-        fs.writeFileSync(path.join(program, "index.ts"), 'import { SpecialThing } from "thing-lib";\n\n  new SpecialThing("special");\n');
+        fs.writeFileSync(path.join(program, "index.js"), 'const { SpecialThing } = require("thing-lib");\n\n  new SpecialThing("special");\n');
         const resources = await capture(program);
         const p = resources.find((r) => r.name === "special")?.sourcePosition;
-        expect(p && `${path.relative(program, p.file)}:${p.line}:${p.column}`).toBe("index.ts:3:3");
+        expect(p && `${path.relative(program, p.file)}:${p.line}:${p.column}`).toBe("index.js:3:3");
     });
 });
