@@ -15,6 +15,7 @@ import type { Mode } from "./report/model";
 import { parseConfigPairs } from "./program-config";
 import { CAPTURE_TIMEOUT_ENV, runProgram } from "./program-process";
 import type { CapturedResource } from "./types";
+import { fileInput, InputError } from "./inputs";
 
 export const EXIT_OK = 0;
 export const EXIT_VIOLATIONS = 1;
@@ -22,6 +23,7 @@ export const EXIT_ERROR = 2;
 const PROGRESS_EVERY = 500;
 
 export const USAGE = `Usage: serverless-guardrails check [program-dir] [options]
+       serverless-guardrails check --stack-state <file> | --terraform-plan <file> [options]
 
 Runs the Pulumi program in program-dir (default: the current folder; it must hold Pulumi.yaml) on mocks,
 with no cloud account and no Pulumi CLI, and checks its resources against policy packs exactly as
@@ -43,6 +45,12 @@ Options:
                                (default: the only stack file, else dev)
   --config <key=value>         a config value over the stack's (a bare key is the project's); repeat for more
   --config-file <file>         use this stack config file instead of Pulumi.<stack>.yaml
+  --stack-state <file>         check a stack's state instead of a program: the JSON of \`pulumi stack export\`,
+                               analyzed as \`pulumi policy analyze\` analyzes it (program-dir: the project
+                               folder its source positions are relative to; default: the current folder)
+  --terraform-plan <file>      check a Terraform plan instead of a program: the JSON of
+                               \`terraform show -json <planfile>\`, resources named by their Terraform addresses
+                               (program-dir: the root module's folder; default: the plan file's folder)
   --help                       show this help
 
 Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 the program, a pack or the config
@@ -69,6 +77,9 @@ export interface CliOptions {
     stack?: string;
     programConfig: Record<string, string>;
     configFile?: string;
+    /** --stack-state / --terraform-plan: a file to check instead of a program (checker/inputs). */
+    stackState?: string;
+    terraformPlan?: string;
     help: boolean;
 }
 
@@ -94,6 +105,8 @@ const FLAGS: Record<string, { value: boolean; apply: (options: CliOptions, value
     "--config": { value: true, apply: (o, v) => configPair(o, v) },
     "-c": { value: true, apply: (o, v) => configPair(o, v) },
     "--config-file": { value: true, apply: (o, v) => (o.configFile = v) },
+    "--stack-state": { value: true, apply: (o, v) => (o.stackState = v) },
+    "--terraform-plan": { value: true, apply: (o, v) => (o.terraformPlan = v) },
 };
 
 function configPair(options: CliOptions, pair: string) {
@@ -134,6 +147,7 @@ export function parseArgs(argv: string[]): CliOptions {
     }
     if (positional.length > 2) throw new UsageError(`one program folder at most, got ${positional.slice(1).join(" ")}`);
     if (positional[1]) options.programDir = positional[1];
+    if (options.stackState && options.terraformPlan) throw new UsageError("give --stack-state or --terraform-plan, not both");
     return options;
 }
 
@@ -213,11 +227,12 @@ export async function run(argv: string[], log: (line: string) => void = (l) => p
     try {
         const packs = packSpecs(options);
         const limits = timeLimits();
-        const programDir = path.resolve(options.programDir);
-        if (!fs.existsSync(path.join(programDir, "Pulumi.yaml"))) {
+        const input = fileInput({ ...options, dir: options.programDir === "." ? undefined : options.programDir }, log);
+        const programDir = input?.dir ?? path.resolve(options.programDir);
+        if (!input && !fs.existsSync(path.join(programDir, "Pulumi.yaml"))) {
             throw new ProgramError(`${programDir} is not a Pulumi program: Pulumi.yaml not found`);
         }
-        log(`serverless-guardrails: running ${programDir} on mocks (${MODE_LABEL[options.mode]})`);
+        if (!input) log(`serverless-guardrails: running ${programDir} on mocks (${MODE_LABEL[options.mode]})`);
         let configPlaceholders: string[] = [];
         const capture = async (preview: boolean): Promise<CapturedResource[]> => {
             try {
@@ -239,22 +254,24 @@ export async function run(argv: string[], log: (line: string) => void = (l) => p
                 throw new ProgramError(`could not run the program ${programDir}: ${(e as Error)?.message ?? e}`);
             }
         };
+        const mode = input?.mode ?? options.mode;
         const outcome = await check({
-            mode: options.mode,
+            mode,
             packs,
-            capture,
+            capture: input?.capture ?? capture,
             ...limits,
             onProgress: (m) => log(`serverless-guardrails: ${m}`),
             onWarning: (m) => log(`warning: ${m}`),
         });
-        const report = formatReport(options.format, outcome.result, { mode: options.mode, programDir, placeholders: configPlaceholders }, outcome.parts);
+        const report = formatReport(options.format, outcome.result, { mode, programDir, stackFile: input?.stackFile, placeholders: configPlaceholders }, outcome.parts);
         const exitCode = hasMandatoryViolation(outcome.result) ? EXIT_VIOLATIONS : EXIT_OK;
         if (!options.output) return { exitCode, stdout: report };
         writeReport(options.output, report);
         log(`serverless-guardrails: ${options.format} report written to ${options.output}`);
         return { exitCode, stdout: "" };
     } catch (e) {
-        const kind = e instanceof ConfigError || e instanceof PackError || e instanceof ProgramError || e instanceof UsageError || e instanceof UpdateCaptureError;
+        const kind =
+            e instanceof ConfigError || e instanceof PackError || e instanceof ProgramError || e instanceof UsageError || e instanceof UpdateCaptureError || e instanceof InputError;
         log(`error: ${kind ? (e as Error).message : `unexpected failure: ${(e as Error)?.stack ?? e}`}`);
         return { exitCode: EXIT_ERROR, stdout: "" };
     }

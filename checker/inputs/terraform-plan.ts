@@ -153,6 +153,8 @@ export function terraformPlanFrom(document: unknown, file = "plan", options: Pla
     const sources = new SourceFinder(rootDir);
     const providerConfigs = isRecord(plan.configuration) && isRecord(plan.configuration.provider_config) ? plan.configuration.provider_config : {};
     const stack: CapturedResource = { urn: urnOf(STACK_TYPE, name), type: STACK_TYPE, name, custom: false, dependencies: [], propertyDependencies: {}, inputs: {}, outputs: {} };
+    const rootPosition = sources.rootPosition();
+    if (rootPosition) stack.sourcePosition = rootPosition;
     const providers = new Map<string, CapturedResource>();
     const providerFor = (key: string | undefined): string => {
         const configKey = key && isRecord(providerConfigs[key]) ? key : key?.includes(":") && isRecord(providerConfigs[key.split(":").pop()!]) ? key.split(":").pop()! : key ?? "aws";

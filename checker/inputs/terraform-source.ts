@@ -35,6 +35,18 @@ export class SourceFinder {
         return sources.reduce((dir, source) => path.resolve(dir, source), this.rootDir);
     }
 
+    /** The root module itself: its main.tf (else its first .tf file), where reports place the stack. */
+    rootPosition(): SourcePosition | undefined {
+        let files: string[] = [];
+        try {
+            files = fs.readdirSync(this.rootDir).filter((f) => f.endsWith(".tf")).sort();
+        } catch {
+            return undefined;
+        }
+        const file = files.includes("main.tf") ? "main.tf" : files[0];
+        return file ? { file: path.join(this.rootDir, file), line: 1, column: 1 } : undefined;
+    }
+
     /** The position of `resource "type" "name"` in the folder's .tf files. */
     find(dir: string | undefined, type: string, name: string): SourcePosition | undefined {
         if (!dir) return undefined;
