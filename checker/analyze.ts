@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { formatProblem, loadUserConfig, reconcileConfig, unknownSettings, userConfigFrom, UserConfig } from "./config";
 import { propertyChanges } from "./changes";
+import { redactChange, withSecrets } from "./secrets";
 import { AnalyzeResource, AnalyzeResult, Diagnostic, PackClient, StackResource, StartOptions } from "./pack-client";
 import type { AnalysisResult, CapturedResource, NotApplicable, PolicyDetails, PolicyPackSummary, Remediation, Violation } from "./types";
 
@@ -40,7 +41,8 @@ function resourceOf(resource: CapturedResource, properties: Record<string, unkno
         type: resource.type,
         urn: resource.urn,
         name: resource.name,
-        properties,
+        // The capture reads secrets plainly; the engine sends them marked (see secrets.ts).
+        properties: withSecrets(properties, resource.secrets),
         options: { parent: resource.parent },
     };
     // The engine sends an explicit provider's inputs along (default providers are not registered on mocks).
@@ -222,7 +224,7 @@ async function runPacks(
                             tagged(violationOf({ ...r, policyPackVersion: pack.version, message: r.diagnostic, enforcementLevel: "advisory" }, resource.urn), pack),
                         );
                     } else if (r.properties) {
-                        const changes = propertyChanges(inputs, r.properties);
+                        const changes = propertyChanges(withSecrets(inputs, resource.secrets), r.properties).map(redactChange);
                         if (changes.length > 0) remediation.changes = changes;
                         inputs = r.properties;
                     }

@@ -13,6 +13,7 @@ import { MockEnvironment, UNKNOWN_SENTINEL, dataSourceAnswer, defaultEnvironment
 import { ProgramFolder, programFolder, pulumiRootFor, runEntry } from "./load-program";
 import { CheckFailure, checkResource } from "./engine-model";
 import { optionsOf } from "./registration";
+import { secretPaths } from "./secrets";
 
 export { UNKNOWN_SENTINEL } from "./mocks";
 
@@ -325,6 +326,8 @@ async function run(pulumi: PulumiRuntime, init: ProgramCallback, label: string, 
         if (packageVersion) resource.packageVersion = packageVersion;
         const sourcePosition = sourcePositionOf(req);
         if (sourcePosition) resource.sourcePosition = sourcePosition;
+        const secrets = secretPaths(req.getObject()?.toJavaScript?.());
+        if (secrets.length > 0) resource.secrets = secrets;
         // A multi-language component (awsx, aws-apigateway, ...): its provider plugin builds its children at a real preview.
         if (req.getRemote?.()) resource.remote = true;
         resources.push(resource);

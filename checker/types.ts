@@ -25,6 +25,8 @@ export interface CapturedResource {
     options?: CapturedOptions;
     /** The provider package version the SDK asked for (the engine names the default provider after it). */
     packageVersion?: string;
+    /** Paths ("a.b.0") of the inputs the program marked secret; `inputs` holds their values plainly. */
+    secrets?: string[];
     /** Where the program registered it (see SourcePosition); absent when no stack frame had a position. */
     sourcePosition?: SourcePosition;
     /**

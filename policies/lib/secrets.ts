@@ -1,4 +1,5 @@
 import { Secret } from "@pulumi/policy";
+import { wireSecretPaths } from "./secret-paths";
 
 /**
  * Which property values are secret, and the one rule for showing a value in a message: a message names the
@@ -17,9 +18,6 @@ import { Secret } from "@pulumi/policy";
  * @pulumi/policy upgrade that moves the function fails a test rather than leaking a value.
  */
 
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
 /** What a message shows instead of a secret value (the Pulumi CLI's own placeholder). */
 export const SECRET_PLACEHOLDER = "[secret]";
 
@@ -28,23 +26,6 @@ const wirePathsOf = new WeakMap<object, ReadonlySet<string>>();
 
 function pathKey(path: readonly string[]): string {
     return path.join(".");
-}
-
-/** The paths ("a.b.0") of the secrets in a property map in wire form. */
-function wireSecretPaths(value: unknown, path: string[], into: Set<string>, depth = 0): void {
-    if (depth > 64 || value === null || typeof value !== "object") return;
-    if (Array.isArray(value)) {
-        value.forEach((item, index) => wireSecretPaths(item, [...path, String(index)], into, depth + 1));
-        return;
-    }
-    const record = value as Record<string, unknown>;
-    if (record[SIG_KEY] === SECRET_SIG) {
-        into.add(pathKey(path));
-        wireSecretPaths(record.value, path, into, depth + 1);
-        return;
-    }
-    if (record[SIG_KEY] !== undefined) return; // assets, archives, resource references
-    for (const [key, item] of Object.entries(record)) wireSecretPaths(item, [...path, key], into, depth + 1);
 }
 
 function proxyTarget(value: any): any {
@@ -149,13 +130,11 @@ export function trackSecrets(): boolean {
         if (result !== null && typeof result === "object") {
             let paths = wirePathsOf.get(given);
             if (!paths) {
-                const found = new Set<string>();
                 try {
-                    wireSecretPaths(given.toJavaScript(), [], found);
+                    paths = wireSecretPaths(given.toJavaScript());
                 } catch {
-                    // what the original could deserialize, we can read; never fail the call over a secret mark
+                    paths = new Set(); // what the original could deserialize, we can read; never fail the call over a mark
                 }
-                paths = found;
                 wirePathsOf.set(given, paths);
             }
             if (paths.size > 0) {

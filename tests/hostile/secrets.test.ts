@@ -4,9 +4,11 @@
  * - a remediation reads a secret as its value, leaves a compliant one alone and keeps what it writes secret;
  * - a message names the property and shows its value only when that value is not secret.
  */
+import * as path from "path";
+import { run } from "../../checker/cli";
 import { analyzeRequest, type PackClient } from "../../checker/pack-client";
 import { T } from "../../policies/lib/types";
-import { configure, isSecret, resource, secret, startPack } from "./helpers";
+import { configure, HOSTILE_FIXTURES, isSecret, resource, secret, startPack } from "./helpers";
 
 const KINESIS = "arn:aws:kinesis:eu-west-1:123456789012:stream/orders";
 const SQS = "arn:aws:sqs:eu-west-1:123456789012:orders";
@@ -160,5 +162,21 @@ describe("requests the engine never sends", () => {
         const hidden = await pack.analyze(fn({ memorySize: secret(128) }));
         expect(hidden.diagnostics.map((d) => d.policyName)).toEqual(plain.diagnostics.map((d) => d.policyName));
         expect(isSecret(secret(1))).toBe(true);
+    });
+});
+
+describe("the offline checker sends secrets marked, as the engine does", () => {
+    test("a program's secret values appear in the report as [secret]", async () => {
+        const program = path.join(HOSTILE_FIXTURES, "programs", "secret-values");
+        const lines: string[] = [];
+        const result = await run(["check", program, "--policy-pack-config", path.join(program, "policy-config.json"), "--json"], (l) => lines.push(l));
+        expect({ exitCode: result.exitCode, errors: lines.filter((l) => l.startsWith("error:")) }).toEqual({ exitCode: 0, errors: [] });
+        const report = JSON.parse(result.stdout);
+        const message = (policy: string) => report.violations.filter((v: any) => v.policy === policy).map((v: any) => v.message.split("\n").pop());
+        expect(message("lambda-timeout")).toEqual(["`timeout` is [secret], above the allowed maximum of 60: lower it to at most 60."]);
+        expect(message("lambda-reserved-concurrency")).toEqual(["`reservedConcurrentExecutions` is [secret], below the allowed minimum of 5: raise it to at least 5."]);
+        const changes = report.remediations.filter((r: any) => r.policy === "lambda-memory-size").flatMap((r: any) => r.changes);
+        expect(changes).toContainEqual({ path: "memorySize", before: "[secret]", after: "[secret]" });
+        expect(result.stdout).not.toMatch(/120 seconds|is 3\b|"value": ?(120|3|128|1024)\b/);
     });
 });
