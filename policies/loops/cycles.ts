@@ -87,27 +87,3 @@ export function shortestCycle<A extends Arc>(start: number, out: readonly A[][],
     return [];
 }
 
-/** The arcs of a shortest path from `from` to `to`, staying inside their component; empty when there is none. */
-export function shortestPath<A extends Arc>(from: number, to: number, out: readonly A[][], component: Int32Array, use: (arc: A) => boolean): A[] {
-    if (component[from] !== component[to]) return [];
-    const via = new Map<number, A>();
-    const queue = [from];
-    for (let head = 0; head < queue.length; head++) {
-        const v = queue[head];
-        for (const arc of out[v]) {
-            if (!use(arc) || component[arc.to] !== component[from] || arc.to === from || via.has(arc.to)) continue;
-            via.set(arc.to, arc);
-            if (arc.to === to) {
-                const path: A[] = [];
-                for (let at = to; at !== from; ) {
-                    const back = via.get(at)!;
-                    path.unshift(back);
-                    at = back.from;
-                }
-                return path;
-            }
-            queue.push(arc.to);
-        }
-    }
-    return [];
-}

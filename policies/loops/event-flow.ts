@@ -1,7 +1,7 @@
 import type { Node, ResourceGraph } from "../lib/graph";
 import { memo } from "../lib/graph/findings";
 import { describeNode, sourceMappings } from "../lib/graph/index";
-import { type Grant, type RolePermissions, firstGrant, grantEverywhere, grantsOn, hasResourcePatterns, namedResources, permissionsOf } from "../lib/iam";
+import { type Grant, type RolePermissions, excludesSome, firstGrant, grantEverywhere, grantsOn, namedResources, namesByPattern, permissionsOf } from "../lib/iam";
 import { UNKNOWN, asBoolean, isSet, peek } from "../lib/props";
 import { T } from "../lib/types";
 
@@ -93,6 +93,11 @@ function virtualNode(type: string, name: string): Node {
 /** A resource that emits events (a queue, topic, bucket, table, stream, bus or rule), not a function nor "any resource". */
 export function isEventSource(node: Node): boolean {
     return node.type !== T.lambdaFunction && node.type !== HUB_TYPE;
+}
+
+/** An "any <kind>" vertex: where wildcard writes lead. */
+export function isHub(node: Node): boolean {
+    return node.type === HUB_TYPE;
 }
 
 export function describeVertex(node: Node): string {
@@ -191,42 +196,53 @@ function busOf(graph: ResourceGraph, b: FlowBuilder, rule: Node): Node | undefin
     return undefined;
 }
 
+/** The kind a vertex is judged as: the default bus is an EventBridge bus. */
+const kindOf = (node: Node) => (node.type === DEFAULT_BUS_TYPE ? T.eventBus : node.type);
+
 function addWrites(graph: ResourceGraph, b: FlowBuilder) {
     // Any function may be invoked directly: each is a target, whether or not it triggers anything yet.
     for (const fn of graph.ofType(T.lambdaFunction)) b.vertex(fn);
+    // Only resources that trigger something (and functions) can close a loop.
     const triggering = b.flow.vertices.filter((node, i) => b.flow.out[i].length > 0 || node.type === T.lambdaFunction);
-    const byType = new Map<string, Node[]>();
-    for (const node of triggering) {
-        const list = byType.get(node.type);
-        if (list) list.push(node);
-        else byType.set(node.type, [node]);
-    }
+    const byKind = new Map<string, Node[]>();
+    for (const node of triggering) push(byKind, kindOf(node), node);
     const hubs = new Map<string, Node>();
-    const hubFor = (type: string) => {
-        let hub = hubs.get(type);
+    const hubFor = (kind: string) => {
+        let hub = hubs.get(kind);
         if (!hub) {
-            hub = virtualNode(HUB_TYPE, anyKind[type]);
-            hubs.set(type, hub);
-            for (const node of byType.get(type) ?? []) b.edge(hub, node, `which includes ${describeVertex(node)}`, undefined);
+            hub = virtualNode(HUB_TYPE, anyKind[kind]);
+            hubs.set(kind, hub);
+            for (const node of byKind.get(kind) ?? []) b.edge(hub, node, `which includes ${describeVertex(node)}`, undefined);
         }
         return hub;
     };
     for (const fn of graph.ofType(T.lambdaFunction)) {
         const permissions = permissionsOf(graph, fn);
         if (permissions.statements.length === 0 && permissions.unknownDocuments.length === 0) continue;
-        // A Deny or a NotResource may leave single resources out of a wildcard: judge each resource instead of "any".
-        const perResource = permissions.statements.some((st) => st.effect === "Deny" || st.notResources !== undefined);
-        for (const type of perResource ? [] : byType.keys()) {
-            const actions = writeActions[type];
+        const named = new Map<string, Node[]>();
+        for (const node of namedResources(graph, permissions)) if (b.has(node)) push(named, kindOf(node), node);
+        for (const [kind, nodes] of byKind) {
+            const actions = writeActions[kind];
             if (!actions) continue;
-            const grant = firstGrant(actions, (action) => grantEverywhere(permissions, action, type));
-            if (grant) b.edge(fn, hubFor(type), `may write to ${anyKind[type]} (${describeWrite(grant)})`, fn, grant);
+            // A Deny or a NotResource may leave single resources out of a wildcard: judge each resource instead of "any".
+            const perResource = excludesSome(permissions, actions);
+            if (!perResource) {
+                const grant = firstGrant(actions, (action) => grantEverywhere(permissions, action, kind));
+                if (grant) b.edge(fn, hubFor(kind), `may write to ${anyKind[kind]} (${describeWrite(grant)})`, fn, grant);
+            }
+            // Resources named by dependency or ARN (and the default bus, named by its literal ARN only); every one
+            // of the kind when a pattern may name some of them.
+            const every = perResource || namesByPattern(permissions, actions, kind);
+            const candidates = every ? nodes : [...(named.get(kind) ?? []), ...(kind === T.eventBus && nodes.includes(b.defaultBus) ? [b.defaultBus] : [])];
+            for (const target of candidates) addWrite(b, permissions, fn, target, kind, actions, perResource);
         }
-        const candidates = new Set(namedResources(graph, permissions).filter((n) => b.has(n)));
-        if (perResource || hasResourcePatterns(permissions)) for (const node of triggering) candidates.add(node);
-        if (b.has(b.defaultBus)) candidates.add(b.defaultBus);
-        for (const target of candidates) addWrite(b, permissions, fn, target, perResource);
     }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
+    const list = map.get(key);
+    if (list) list.push(value);
+    else map.set(key, [value]);
 }
 
 /** "`sqs:SendMessage`", or "`sqs:SendMessage` on `*`" when the grant is a wildcard. */
@@ -235,15 +251,13 @@ function describeWrite(grant: Grant): string {
     return `\`${grant.action}\`${on}`;
 }
 
-function addWrite(b: FlowBuilder, permissions: RolePermissions, fn: Node, target: Node, perResource: boolean) {
-    const type = target.type === DEFAULT_BUS_TYPE ? T.eventBus : target.type;
-    const actions = writeActions[type];
-    if (!actions) return;
-    const named = firstGrant(actions, (action) => grantsOn(permissions, action, target, type).named);
+function addWrite(b: FlowBuilder, permissions: RolePermissions, fn: Node, target: Node, kind: string, actions: string[], perResource: boolean) {
+    const grants = actions.map((action) => grantsOn(permissions, action, target, kind));
+    const named = firstGrant(actions, (_, i) => grants[i].named);
     if (named) b.edge(fn, target, `may write to ${describeVertex(target)} (${describeWrite(named)})`, fn, named);
     // Without a Deny or NotResource, wildcards reach the target through the "any <kind>" vertex already.
     if (!perResource || named?.permission === "yes") return;
-    const wildcard = firstGrant(actions, (action) => grantsOn(permissions, action, target, type).wildcard);
+    const wildcard = firstGrant(actions, (_, i) => grants[i].wildcard);
     if (wildcard) b.edge(fn, target, `may write to ${describeVertex(target)} (${describeWrite(wildcard)})`, fn, wildcard);
 }
 

@@ -5,8 +5,8 @@ import { type Statement, changingActionsCovered, globMatches, isBroadAction, isE
 import { stackPolicy } from "../lib/policy";
 import { isUnknown } from "../lib/props";
 import { T } from "../lib/types";
-import { shortestPath, stronglyConnected } from "../loops/cycles";
-import { type FlowEdge, type FlowGraph, describeCycle, describeVertex, flowOf, isEventSource } from "../loops/event-flow";
+import { type FlowGraph, describeCycle, describeVertex, flowOf, isHub } from "../loops/event-flow";
+import { type WildcardLoop, wildcardLoopsOf } from "../loops/wildcard-loops";
 
 interface Config {
     allowedManagedPolicies: string[];
@@ -50,23 +50,10 @@ function excessOf(statements: readonly Statement[], allowedActions: readonly str
     return parts;
 }
 
-/** Wildcard writes of `fn` that could bring an event back to it, each with the way round. */
-function possibleLoops(flow: FlowGraph, component: Int32Array, fn: Node): { edge: FlowEdge; path: FlowEdge[] }[] {
-    const v = flow.index.get(fn);
-    if (v === undefined) return [];
-    const result: { edge: FlowEdge; path: FlowEdge[] }[] = [];
-    for (const edge of flow.out[v]) {
-        if (!edge.write || !edge.certain || edge.grant?.evidence !== "wildcard") continue;
-        const path = shortestPath(edge.to, v, flow.out, component, (e) => e.certain);
-        if (path.length > 0 && path.some((e) => isEventSource(flow.vertices[e.from]))) result.push({ edge, path });
-    }
-    return result;
-}
-
 /** "`sqs:SendMessage` on `*` would let function `f` re-trigger itself through queue `q`: queue `q` triggers ..." */
-function describeLoop(flow: FlowGraph, fn: Node, loop: { edge: FlowEdge; path: FlowEdge[] }): string {
+function describeLoop(flow: FlowGraph, fn: Node, loop: WildcardLoop): string {
     // The first step is "any <kind> which includes <resource>": start the story at that resource.
-    const path = loop.path[0] && !loop.path[0].write && !isEventSource(flow.vertices[loop.path[0].from]) ? loop.path.slice(1) : loop.path;
+    const path = isHub(flow.vertices[loop.path[0].from]) ? loop.path.slice(1) : loop.path;
     const trigger = flow.vertices[path[0]?.from ?? loop.edge.to];
     const grant = loop.edge.grant!;
     return (
@@ -130,7 +117,7 @@ export const lambdaRoleLeastPrivilege = stackPolicy<Config, ResourceGraph>(
             const allowedActions = (Array.isArray(config.resourceWildcardActions) ? config.resourceWildcardActions : []).filter((a): a is string => typeof a === "string");
             const functions = graph.ofType(T.lambdaFunction);
             const flow = functions.length > 0 ? flowOf(graph) : undefined;
-            const component = flow ? stronglyConnected(flow.vertices.length, flow.out, (e) => e.certain) : new Int32Array(0);
+            const wildcardLoops = flow ? wildcardLoopsOf(flow) : undefined;
             return judgeEach(functions, (fn) => {
                 const permissions = permissionsOf(graph, fn);
                 const byOrigin = new Map<string, Statement[]>();
@@ -140,7 +127,7 @@ export const lambdaRoleLeastPrivilege = stackPolicy<Config, ResourceGraph>(
                     if (list) list.push(s);
                     else byOrigin.set(s.origin, [s]);
                 }
-                const loops = flow ? possibleLoops(flow, component, fn) : [];
+                const loops = wildcardLoops?.get(fn) ?? [];
                 const problems: string[] = [];
                 for (const [origin, statements] of byOrigin) {
                     const parts = excessOf(statements, allowedActions);

@@ -166,6 +166,50 @@ export function statementAllowsAction(s: Statement, action: string): { permissio
     return { permission: "no" };
 }
 
+interface Relevant {
+    s: Statement;
+    byAction: { permission: Permission; entry?: string };
+}
+
+const relevantCache = new WeakMap<RolePermissions, Map<string, Relevant[]>>();
+
+/** The statements whose Action (or NotAction) may cover `action`, computed once per role and action. */
+function relevantTo(permissions: RolePermissions, action: string): Relevant[] {
+    let byAction = relevantCache.get(permissions);
+    if (!byAction) relevantCache.set(permissions, (byAction = new Map()));
+    let relevant = byAction.get(action);
+    if (!relevant) {
+        relevant = [];
+        for (const s of permissions.statements) {
+            const allows = statementAllowsAction(s, action);
+            if (allows.permission !== "no") relevant.push({ s, byAction: allows });
+        }
+        byAction.set(action, relevant);
+    }
+    return relevant;
+}
+
+/** Does a Deny or a NotResource on one of `actions` leave some resources out, so that each must be judged on its own? */
+export function excludesSome(permissions: RolePermissions, actions: readonly string[]): boolean {
+    return actions.some((action) => relevantTo(permissions, action).some(({ s }) => s.effect === "Deny" || s.notResources !== undefined));
+}
+
+/** Does an Allow on one of `actions` name resources of kind `type` by a pattern that may fit some of them only? */
+export function namesByPattern(permissions: RolePermissions, actions: readonly string[], type: string): boolean {
+    const kind = kinds[type];
+    return actions.some((action) =>
+        relevantTo(permissions, action).some(
+            ({ s }) =>
+                s.effect === "Allow" &&
+                (s.resources ?? []).some((r) => {
+                    if (isUnknown(r) || !/[*?]/.test(r) || coversEveryOfKind(r, type)) return false;
+                    const service = arnService(r);
+                    return !kind || service === undefined || globMatches(service, kind.service);
+                }),
+        ),
+    );
+}
+
 function serviceOf(action: string): string {
     return action.split(":")[0].toLowerCase();
 }
@@ -191,11 +235,11 @@ function unknownSourceIsAmbiguous(statements: readonly Statement[], s: Statement
 
 /** Is `action` on `node` denied for sure (a Deny whose action and resource entries are known and cover it)? */
 function denied(permissions: RolePermissions, action: string, node: Node, type: string): boolean {
-    return permissions.statements.some(
-        (s) =>
+    return relevantTo(permissions, action).some(
+        ({ s, byAction }) =>
             s.effect === "Deny" &&
             !s.conditional &&
-            statementAllowsAction(s, action).permission === "yes" &&
+            byAction.permission === "yes" &&
             !(s.resources ?? []).some(isUnknown) &&
             statementCovers(s, node, type, false).some((c) => c.permission === "yes"),
     );
@@ -212,10 +256,8 @@ export interface Grants {
 export function grantsOn(permissions: RolePermissions, action: string, node: Node, type = node.type): Grants {
     const result: Grants = {};
     if (denied(permissions, action, node, type)) return result;
-    for (const s of permissions.statements) {
+    for (const { s, byAction } of relevantTo(permissions, action)) {
         if (s.effect !== "Allow") continue;
-        const byAction = statementAllowsAction(s, action);
-        if (byAction.permission === "no") continue;
         const ambiguous = (s.resources ?? []).some(isUnknown) && unknownSourceIsAmbiguous(permissions.statements, s, action);
         for (const cover of statementCovers(s, node, type, ambiguous)) {
             const permission = byAction.permission === "yes" && cover.permission === "yes" ? "yes" : "maybe";
@@ -244,26 +286,24 @@ export function mayDo(permissions: RolePermissions, action: string, node: Node):
  */
 export function grantEverywhere(permissions: RolePermissions, action: string, type: string): Grant | undefined {
     let grant: Grant | undefined;
-    for (const s of permissions.statements) {
+    for (const { s, byAction } of relevantTo(permissions, action)) {
         const entry = s.notResources ? `NotResource ${JSON.stringify(s.notResources)}` : (s.resources ?? []).find((r) => !isUnknown(r) && coversEveryOfKind(r, type));
         if (!entry) continue;
-        const byAction = statementAllowsAction(s, action);
-        if (byAction.permission === "no") continue;
         if (s.effect === "Deny") {
             if (byAction.permission === "yes" && !s.notResources && !s.conditional) return undefined;
             continue;
         }
         if (grant?.permission === "yes") continue;
-        grant = { permission: byAction.permission, evidence: "wildcard", action, statement: s, actionEntry: byAction.entry, resourceEntry: entry };
+        grant = { permission: byAction.permission === "yes" ? "yes" : "maybe", evidence: "wildcard", action, statement: s, actionEntry: byAction.entry, resourceEntry: entry };
     }
     return grant;
 }
 
 /** The first grant of `actions` that `judge` finds ("yes" beats "maybe"); undefined when none. */
-export function firstGrant(actions: readonly string[], judge: (action: string) => Grant | undefined): Grant | undefined {
+export function firstGrant(actions: readonly string[], judge: (action: string, index: number) => Grant | undefined): Grant | undefined {
     let maybe: Grant | undefined;
-    for (const action of actions) {
-        const grant = judge(action);
+    for (const [i, action] of actions.entries()) {
+        const grant = judge(action, i);
         if (grant?.permission === "yes") return grant;
         if (grant) maybe ??= grant;
     }
@@ -293,9 +333,4 @@ export function namedResources(graph: ResourceGraph, permissions: RolePermission
     }
     for (const document of permissions.unknownDocuments) for (const node of document.sources) result.add(node);
     return [...result];
-}
-
-/** True when a statement names resources by a pattern with wildcards that may fit some resources only. */
-export function hasResourcePatterns(permissions: RolePermissions): boolean {
-    return permissions.statements.some((s) => (s.resources ?? []).some((r) => !isUnknown(r) && /[*?]/.test(r) && !isEveryResource(r)));
 }

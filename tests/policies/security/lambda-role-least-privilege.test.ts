@@ -161,6 +161,17 @@ describe("lambda-role-least-privilege", () => {
         expect((await run(inline)).violations[0]).toMatch(/`sqs:SendMessage` on `arn:aws:sqs:\*:\*:\*` would let function `worker` re-trigger itself through queue `jobs`/);
     });
 
+    test("violating: five hundred FullAccess consumers, each told the queue it could re-trigger itself through (one search per kind, not per function)", async () => {
+        const graph: StackResourceInput[] = [];
+        for (let i = 0; i < 500; i++) {
+            graph.push(resource(T.sqsQueue, `q${i}`), ...functionWithRole(`f${i}`, { managed: ["AmazonSQSFullAccess", "AWSLambda_FullAccess", "AmazonS3FullAccess"] }));
+            graph.push(mapping(`m${i}`, `q${i}`, `f${i}`, graph));
+        }
+        const outcome = await run(graph);
+        expect(outcome.violations).toHaveLength(500);
+        outcome.violations.forEach((v, i) => expect(v).toContain(`would let function \`f${i}\` re-trigger itself through queue \`q${i}\` (queue \`q${i}\` triggers`));
+    });
+
     test("statements found through inline policies, managed policy ARNs and aws.iam.Policy attachments", async () => {
         const broad = doc({ Effect: "Allow", Action: "s3:*", Resource: "*" });
         const inline = stack(scoped);
