@@ -37,6 +37,7 @@ describe("cli arguments", () => {
             configs: ["c.json"],
             mode: "update",
             format: "json",
+            programConfig: {},
             help: false,
         });
         expect(parseArgs(["check"])).toMatchObject({ programDir: ".", mode: "both", format: "text" });
@@ -79,7 +80,8 @@ describe("cli exit codes and report", () => {
         const result = await check("clean");
         expect(result.exitCode).toBe(0);
         expect(result.stdout).toContain("✅ fixture-basic@v1.2.3");
-        expect(result.stdout).toMatch(/4 resources checked by 5 policies in 1 policy pack/);
+        // fixture-basic has 5 policies; set-size is disabled, so 4 run.
+        expect(result.stdout).toMatch(/4 resources checked by 4 policies in 1 policy pack/);
     });
 
     it("exits 0 when the config lowers every level to advisory", async () => {
@@ -93,12 +95,45 @@ describe("cli exit codes and report", () => {
     it("prints the JSON report", async () => {
         const result = await check("violating", "--json");
         const report: JsonReport = JSON.parse(result.stdout);
-        expect(report).toMatchObject({ schemaVersion: 1, ok: false, summary: { resources: 5, policies: 5, violations: { mandatory: 2, advisory: 1, total: 3 } } });
+        expect(report).toMatchObject({ schemaVersion: 1, ok: false, summary: { resources: 5, policies: 4, violations: { mandatory: 2, advisory: 1, total: 3 } } });
         expect(report.violations.map((v) => [v.policy, v.enforcementLevel, v.resourceType, v.resourceName]).sort()).toEqual([
             ["has-note", "advisory", "test:index:Thing", "quiet-thing"],
             ["no-forbidden-target", "mandatory", "test:index:Thing", "pointing-thing"],
             ["no-public", "mandatory", "test:index:Thing", "public-thing"],
         ]);
+    });
+
+    it("writes the report in the format asked for to --output, and nothing on stdout", async () => {
+        const dir = tempDir("sg-cli-");
+        const file = path.join(dir, "reports", "policy.sarif");
+        const lines: string[] = [];
+        const result = await run(["check", programDir("violating"), "--policy-pack", packDir("basic"), "--format", "sarif", "--output", file], (l) => lines.push(l));
+        expect(result).toEqual({ exitCode: 1, stdout: "" });
+        const log = JSON.parse(fs.readFileSync(file, "utf8"));
+        expect(log.version).toBe("2.1.0");
+        expect(log.runs[0].results.map((r: any) => `${r.ruleId} ${r.level} ${r.locations[0].physicalLocation.artifactLocation.uri}:${r.locations[0].physicalLocation.region.startLine}`).sort()).toEqual([
+            "has-note warning tests/fixtures/programs/violating/index.ts:13",
+            "no-forbidden-target error tests/fixtures/programs/violating/index.ts:14",
+            "no-public error tests/fixtures/programs/violating/index.ts:12",
+        ]);
+        expect(lines.join("\n")).toContain(`sarif report written to ${file}`);
+    });
+
+    it("prints GitHub workflow commands and JUnit XML", async () => {
+        const github = await check("violating", "--format", "github");
+        expect(github.exitCode).toBe(1);
+        expect(github.stdout).toContain("::error file=tests/fixtures/programs/violating/index.ts,line=12,col=1,title=no-public (mandatory)::`public-thing`: `public` is true: set it to false.");
+        const junit = await check("violating", "--format=junit");
+        expect(junit.stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="serverless-guardrails check \(both\)" tests="\d+" failures="3"/);
+    });
+
+    it("exits 2 when the report cannot be written", async () => {
+        const blocker = path.join(tempDir("sg-cli-"), "a-file");
+        fs.writeFileSync(blocker, "");
+        const lines: string[] = [];
+        const result = await run(["check", programDir("clean"), "--policy-pack", packDir("basic"), "--output", path.join(blocker, "report.txt")], (l) => lines.push(l));
+        expect(result.exitCode).toBe(2);
+        expect(lines.join("\n")).toMatch(/error: cannot write the report to .*report\.txt/);
     });
 
     it("exits 2 for a folder without Pulumi.yaml, saying so", async () => {
@@ -130,12 +165,13 @@ describe("cli exit codes and report", () => {
     });
 
     it("exits 2, without hanging, for a pack that never answers", async () => {
-        process.env.SERVERLESS_GUARDRAILS_TIMEOUT_MS = "2000";
+        // Long enough for the pack to start while the program runs beside it on a busy machine.
+        process.env.SERVERLESS_GUARDRAILS_TIMEOUT_MS = "8000";
         const lines: string[] = [];
         try {
             const result = await run(["check", programDir("clean"), "--policy-pack", packDir("hangs")], (l) => lines.push(l));
             expect(result.exitCode).toBe(2);
-            expect(lines.join("\n")).toContain("did not answer analyze within 2000 ms");
+            expect(lines.join("\n")).toContain("did not answer analyze within 8000 ms");
         } finally {
             delete process.env.SERVERLESS_GUARDRAILS_TIMEOUT_MS;
         }
