@@ -23,8 +23,14 @@ export interface FileInput {
     dir: string;
     /** Where reports place findings about the stack: a plan's root module file (default: the project's Pulumi.yaml). */
     stackFile?: string;
-    /** Reads the file (throws InputError when it is not what the flag says). */
+    /** The resources read from the file. */
     capture: () => Promise<CapturedResource[]>;
+}
+
+/** Reads now; the capture hands the same resources to each run. */
+function read(load: () => CapturedResource[]): () => Promise<CapturedResource[]> {
+    const resources = load();
+    return async () => resources;
 }
 
 const shown = (list: string[], most = 10) => (list.length > most ? `${list.slice(0, most).join(", ")} and ${list.length - most} more` : list.join(", "));
@@ -32,7 +38,8 @@ const shown = (list: string[], most = 10) => (list.length > most ? `${list.slice
 /**
  * The input a `--stack-state` or `--terraform-plan` flag names; undefined for a program folder. `dir` is the folder
  * given beside the flag: a plan's root module (default: the plan file's folder), or the project a state's source
- * positions are relative to (default: the current folder).
+ * positions are relative to (default: the current folder). The file is read at once, so that a file that is not what
+ * the flag says fails (InputError) before any pack starts.
  */
 export function fileInput(flags: { stackState?: string; terraformPlan?: string; dir?: string }, log: (line: string) => void): FileInput | undefined {
     if (flags.terraformPlan) {
@@ -42,7 +49,7 @@ export function fileInput(flags: { stackState?: string; terraformPlan?: string; 
             mode: "preview",
             dir: rootDir,
             stackFile: new SourceFinder(rootDir).rootPosition()?.file,
-            capture: async () => {
+            capture: read(() => {
                 const plan = readTerraformPlan(file, { rootDir });
                 const judged = plan.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:")).length;
                 log(
@@ -53,7 +60,7 @@ export function fileInput(flags: { stackState?: string; terraformPlan?: string; 
                     log(`serverless-guardrails: not judged (${plan.notJudged.length}, no policy reads their types): ${shown(plan.notJudged.map((n) => n.address))}`);
                 }
                 return plan.resources;
-            },
+            }),
         };
     }
     if (flags.stackState) {
@@ -62,14 +69,14 @@ export function fileInput(flags: { stackState?: string; terraformPlan?: string; 
         return {
             mode: "update",
             dir: projectDir,
-            capture: async () => {
+            capture: read(() => {
                 const state = readStackState(file, { projectDir });
                 log(`serverless-guardrails: ${file}: stack export with ${state.resources.length} resources, analyzed as \`pulumi policy analyze\` does`);
                 if (state.encryptedSecrets > 0) {
                     log(`warning: ${state.encryptedSecrets} secrets are encrypted and reach the pack as unknowns; export with \`pulumi stack export --show-secrets\` to judge them`);
                 }
                 return state.resources;
-            },
+            }),
         };
     }
     return undefined;
