@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { capture, CaptureError } from "./capture";
+import { pulumiRootFor } from "./load-program";
 import { ChildMessage, ChildRequest, EXIT_NOTE_FD, EXIT_PARENT_GONE, ExitNote } from "./program-process";
 
 const CHECKER_DIR = __dirname + path.sep;
@@ -59,6 +60,12 @@ function answer(message: ChildMessage) {
 }
 
 process.once("message", async (request: ChildRequest) => {
+    try {
+        // Loaded before "started": the parent's watchdog and the capture's own time limit then start together.
+        require(path.join(pulumiRootFor(request.dir), "runtime", "index.js"));
+    } catch {
+        // capture reports it
+    }
     const start = Date.now();
     process.send!({ type: "started" } satisfies ChildMessage);
     try {

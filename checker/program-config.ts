@@ -161,7 +161,8 @@ export function configFor(folder: ProgramFolder, stack: string, options: { file?
     const values: Record<string, string> = {};
     const secretKeys = new Set<string>();
     const placeholders: string[] = [];
-    const typed: [string, unknown][] = [];
+    /** Values to check against their declared type, with where they came from. */
+    const typed: [string, unknown, string][] = [];
     const where = file ? path.relative(process.cwd(), file) || file : `stack '${stack}'`;
 
     for (const [rawKey, raw] of Object.entries(file ? readStackFile(file) : {})) {
@@ -173,7 +174,7 @@ export function configFor(folder: ProgramFolder, stack: string, options: { file?
             secretKeys.add(key);
             placeholders.push(...secure);
         } else {
-            typed.push([key, typeof value === "object" && value !== null ? value : asConfigString(value)]);
+            typed.push([key, typeof value === "object" && value !== null ? value : asConfigString(value), where]);
         }
         values[key] = asConfigString(value);
     }
@@ -181,7 +182,7 @@ export function configFor(folder: ProgramFolder, stack: string, options: { file?
         const key = namespaced(project, rawKey);
         values[key] = value;
         secretKeys.delete(key);
-        typed.push([key, value]);
+        typed.push([key, value, "--config"]);
     }
     const missing: string[] = [];
     for (const [key, type] of declared) {
@@ -204,10 +205,10 @@ export function configFor(folder: ProgramFolder, stack: string, options: { file?
                 `set ${missing.length > 1 ? "them" : "it"} in Pulumi.${stack}.yaml or with --config ${missing[0]}=<value>`,
         );
     }
-    for (const [key, value] of typed) {
+    for (const [key, value, from] of typed) {
         const type = declared.get(key);
         if (type?.type && !fitsType(type.type, type.items, value)) {
-            throw new StackConfigError(`Stack '${stack}' with configuration key '${key}' must be of type '${typeName(type.type, type.items)}' (${where})`);
+            throw new StackConfigError(`Stack '${stack}' with configuration key '${key}' must be of type '${typeName(type.type, type.items)}' (${from})`);
         }
     }
     return { stack, file, values, secretKeys: [...secretKeys].sort(), placeholders: placeholders.sort() };

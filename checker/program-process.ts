@@ -46,7 +46,7 @@ export const CAPTURE_TIMEOUT_ENV = "SERVERLESS_GUARDRAILS_CAPTURE_TIMEOUT_MS";
 /** Node.js timers cannot wait longer than this. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** How long past the time limit the child may take to report it before it is killed. */
-const KILL_GRACE_MS = 3_000;
+const KILL_GRACE_MS = 5_000;
 /** How long the child may take to load the checker and Pulumi before the program starts. */
 const START_LIMIT_MS = 120_000;
 
@@ -249,6 +249,7 @@ export async function runProgram(dir: string, options: ProgramRunOptions = {}): 
     });
     (child.stdio[EXIT_NOTE_FD] as NodeJS.ReadableStream).on("data", (chunk: Buffer) => (exitNote += chunk.toString()));
 
+    let started = false;
     const outcome = await new Promise<{ message?: ChildMessage; code: number | null; signal: NodeJS.Signals | null; killedAfter?: number }>((resolve) => {
         let answer: ChildMessage | undefined;
         let killedAfter: number | undefined;
@@ -263,6 +264,7 @@ export async function runProgram(dir: string, options: ProgramRunOptions = {}): 
         process.once("exit", stop);
         child.on("message", (message: ChildMessage) => {
             if (message.type === "started") {
+                started = true;
                 clearTimeout(watchdog);
                 watchdog = arm(timeLimit + KILL_GRACE_MS, timeLimit);
             } else if (message.type === "progress") onProgress?.(message.count, message.elapsedMs);
@@ -305,6 +307,7 @@ export async function runProgram(dir: string, options: ProgramRunOptions = {}): 
         throw new CaptureError(label, `did not finish within ${Math.round(timeLimit / 1000)} s and did not answer (a loop that never yields?); ${limitHint(timeLimit)}`);
     }
     if (outcome.code === EXIT_PARENT_GONE) throw new CaptureError(label, "its process lost the checker");
+    if (!started) throw new CaptureError(label, `its process could not start (exit code ${outcome.code ?? outcome.signal}; see the output above)`);
     let note: ExitNote | undefined;
     try {
         note = exitNote.trim() ? (JSON.parse(exitNote.trim().split("\n").pop() as string) as ExitNote) : undefined;
