@@ -21,7 +21,7 @@ function command(f: Finding): string {
         const part = f.part === "update" ? " (judged on the values an update would have)" : "";
         text = `${who}${part}: ${f.message || f.violation?.description || f.policy}`;
     } else if (f.kind === "cant-run") {
-        text = `${who}: could not run at preview: ${f.unknownAt ? `\`${f.unknownAt}\` is unknown until the update` : f.message}`;
+        text = `${who}: could not run at preview: ${f.unknownAt ?? f.message}`;
     } else if (f.kind === "remediation") {
         text = `${who}: changed ${f.changes?.length ? f.changes.map(describeChange).join(", ") : "its inputs"} before analysis; set this in the program`;
     } else {

@@ -53,7 +53,7 @@ export interface Finding {
     madeAt?: Location;
     /** remediation: what it changed. */
     changes?: PropertyChange[];
-    /** cant-run: the property whose value was unknown (`policy`; for a stack policy's notice, of the resource it names). */
+    /** cant-run: why it could not run: "`policy` is unknown until the update" (the property, of the resource it names), or the pack's own words. */
     unknownAt?: string;
     /** cant-run, mode both: the update part judged this (policy, resource); its verdicts are the update findings. */
     judgedByUpdate?: boolean;
@@ -109,8 +109,11 @@ export interface ReportModel {
 }
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
-/** @pulumi/policy's UnknownValueError text, inside the engine's can't-run notice (proxy.js, server.js). */
-const CANT_RUN = / value at (\..*?) can't be known during preview\s*$/;
+/** The engine's can't-run notice (@pulumi/policy server.js): a prefix, then the UnknownValueError's text. */
+const NOTICE_PREFIX = /^can't run (?:policy|remediation) '.*?' from policy pack '.*?' during preview: /;
+/** UnknownValueError's own text (proxy.js); a pack may say more, with the path after " at " all the same. */
+const UNKNOWN_VALUE = /^\w+ value at \.(\S+) can't be known during preview\s*$/;
+const UNKNOWN_PATH = / at \.(\S+)/;
 
 export function findRepoRoot(dir: string): string {
     for (let current = path.resolve(dir); ; ) {
@@ -263,13 +266,18 @@ export function buildReport(result: AnalysisResult, context: ReportContext = {},
         const part: Part = parts.fromUpdate?.has(v) ? "update" : basePart;
         const details = detailsOf.get(`${v.policyPack}\0${v.policy}`);
         if (v.unknownAtPreview) {
-            const rawPath = CANT_RUN.exec(v.message)?.[1]?.replace(/^\./, "");
+            const notice = v.message.replace(NOTICE_PREFIX, "");
+            const rawPath = (UNKNOWN_VALUE.exec(notice) ?? UNKNOWN_PATH.exec(notice))?.[1];
             const named = !v.urn && rawPath ? locator.named(rawPath) : undefined;
-            // Named by the path's first part: the rest is the resource's property.
-            const unknownAt = named && rawPath!.startsWith(named.name + ".") ? rawPath!.slice(named.name.length + 1) : rawPath;
             const finding: Finding = { ...base(v, v.urn ?? named?.urn), kind: "cant-run", part, level: "advisory", message: v.message, violation: v };
             if (v.severity) finding.severity = v.severity;
-            if (unknownAt) finding.unknownAt = unknownAt;
+            if (UNKNOWN_VALUE.test(notice) && rawPath) {
+                // Named by the path's first part: the rest is the resource's property.
+                const property = named && rawPath.startsWith(named.name + ".") ? rawPath.slice(named.name.length + 1) : rawPath;
+                finding.unknownAt = `\`${property}\` is unknown until the update`;
+            } else if (notice !== v.message) {
+                finding.unknownAt = notice; // the pack's own explanation
+            }
             if (parts.judged?.has(v)) finding.judgedByUpdate = true;
             findings.push(finding);
             continue;

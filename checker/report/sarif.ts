@@ -77,7 +77,7 @@ function resultText(f: Finding): string {
         case "violation":
             return `${who}${part}: ${f.message || f.violation?.description || f.policy}`;
         case "cant-run":
-            return `${who}: ${f.policy} could not run at preview: ${f.unknownAt ? `\`${f.unknownAt}\` is unknown until the update` : f.message}`;
+            return `${who}: ${f.policy} could not run at preview: ${f.unknownAt ?? f.message}`;
         case "remediation":
             return `${who}${part}: ${f.policy} changed ${f.changes?.length ? f.changes.map(describeChange).join(", ") : "its inputs"} before analysis; set this in the program`;
         case "waiver":

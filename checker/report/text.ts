@@ -67,11 +67,11 @@ function cantRunOutcome(f: Finding, updateFindings: Finding[]): string {
     const same = (u: Finding) => u.policy === f.policy && (f.violation?.urn ? u.subject.urn === f.subject.urn : true);
     const violations = updateFindings.filter((u) => u.kind === "violation" && same(u)).length;
     const remediations = updateFindings.filter((u) => u.kind === "remediation" && same(u)).length;
-    const unknown = f.unknownAt ? `\`${f.unknownAt}\` is unknown until the update` : "a value it needs is unknown until the update";
+    const unknown = f.unknownAt ?? "a value it needs is unknown until the update";
     if (!f.judgedByUpdate) return `could not run at preview: ${unknown}`;
     const found = [violations ? plural(violations, "violation") : "", remediations ? plural(remediations, "remediation") : ""].filter(Boolean);
     const verdict = found.length === 0 ? "no violation" : `${found.join(" and ")}, listed above`;
-    return `could not run at preview (${unknown}); on the values an update would have: ${verdict}`;
+    return `could not run at preview: ${unknown}\non the values an update would have: ${verdict}`;
 }
 
 function packLines(model: ReportModel, pack: PackReport): string[] {

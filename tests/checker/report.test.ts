@@ -4,7 +4,7 @@
  * per policy, what a remediation changed, disabled policies not counted, each pack's own findings,
  * can't-run lines that name their resource).
  */
-import { jsonReport, textReport, type ReportModel } from "../../checker/report";
+import { buildReport, jsonReport, textReport, type ReportModel } from "../../checker/report";
 import { checkFixture } from "./helpers";
 
 let both: ReportModel;
@@ -85,13 +85,15 @@ describe("text report", () => {
         expect(heading).toBeGreaterThan(0);
         const verdict = report.findIndex((l) => l.includes("- [mandatory]  label-is-word  (test:index:Thing: outer-member)"));
         expect(verdict).toBeGreaterThan(heading);
-        expect(entry(text, "[judged]  label-is-word  (test:index:Thing: outer-member)")[2]).toBe(
-            "          could not run at preview (`label` is unknown until the update); on the values an update would have: 1 violation, listed above",
-        );
-        expect(entry(text, "[judged]  known-label  (test:index:Thing: outer-member)")[2]).toBe(
-            "          could not run at preview (`label` is unknown until the update); on the values an update would have: no violation",
-        );
-        expect(entry(text, "[judged]  size-floor  (test:index:Thing: outer-member)")[2]).toMatch(/on the values an update would have: 1 remediation, listed above$/);
+        expect(entry(text, "[judged]  label-is-word  (test:index:Thing: outer-member)").slice(2)).toEqual([
+            "          could not run at preview: `label` is unknown until the update",
+            "          on the values an update would have: 1 violation, listed above",
+        ]);
+        expect(entry(text, "[judged]  known-label  (test:index:Thing: outer-member)").slice(2)).toEqual([
+            "          could not run at preview: `label` is unknown until the update",
+            "          on the values an update would have: no violation",
+        ]);
+        expect(entry(text, "[judged]  size-floor  (test:index:Thing: outer-member)")[3]).toBe("          on the values an update would have: 1 remediation, listed above");
         expect(text).toContain("    at preview: 2 mandatory violations, 5 advisory violations");
         expect(text).toContain("    on the values an update would have, for 3 can't-run notices of the preview: 1 mandatory violation, 0 advisory violations");
         expect(text).not.toMatch(/\[advisory\]  \S+  \S+ \S+\n\s+\S.*\n\s+can't run policy/); // no bare notice left in mode both
@@ -126,5 +128,37 @@ describe("JSON report", () => {
             { name: "fixture-report", version: "2.0.0", policies: 3, disabled: 1 },
         ]);
         expect(report.remediations.find((r) => r.resourceName === "source")).toMatchObject({ policy: "size-floor", changes: [{ path: "size", before: 1, after: 10 }], location: { file: "index.ts", line: 3, column: 16 } });
+    });
+});
+
+describe("can't-run notices in a pack's own words", () => {
+    it("names the resource the path starts with, and keeps the pack's explanation", () => {
+        const dir = "/tmp/some-program";
+        const stack = { urn: "urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev", type: "pulumi:pulumi:Stack", name: "p-dev", custom: false, dependencies: [], propertyDependencies: {}, inputs: {}, outputs: {} };
+        const policy = {
+            urn: "urn:pulumi:dev::p::aws:iam/rolePolicy:RolePolicy::x-policy",
+            type: "aws:iam/rolePolicy:RolePolicy",
+            name: "x-policy",
+            custom: true,
+            parent: stack.urn,
+            dependencies: [],
+            propertyDependencies: {},
+            inputs: {},
+            outputs: {},
+            sourcePosition: { file: `${dir}/index.ts`, line: 3, column: 1 },
+        };
+        const why = "the policy document at .x-policy.policy of role `x-role` can't be known during preview: it is built from outputs of queue `q`";
+        const model = buildReport(
+            {
+                resources: [stack, policy],
+                violations: [{ policyPack: "p", policyPackVersion: "1", policy: "loops", enforcementLevel: "advisory", unknownAtPreview: true, message: `can't run policy 'loops' from policy pack 'p@v1' during preview: ${why}` }],
+                waivers: [],
+                remediations: [],
+                policyPacks: [{ name: "p", version: "1", policies: 1 }],
+            },
+            { programDir: dir, repoRoot: dir, mode: "preview" },
+        );
+        expect(model.findings[0]).toMatchObject({ kind: "cant-run", subject: { name: "x-policy" }, location: { file: "index.ts", line: 3 }, unknownAt: why });
+        expect(entry(textReport(model), "[advisory]  loops  (aws:iam/rolePolicy:RolePolicy: x-policy)")[1]).toBe("          `x-policy`, index.ts:3:1");
     });
 });
