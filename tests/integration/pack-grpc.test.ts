@@ -134,8 +134,11 @@ describe("the compiled pack over gRPC, started as the engine starts it", () => {
         expect(await namesFor(T.eventTarget, "rule-target", { rule: "r", arn: "arn:aws:lambda:eu-west-1:1:function:w" })).toEqual(["eventbridge-target-dlq:mandatory"]);
         expect(await namesFor(T.schedulerSchedule, "nightly", { target: { arn: "a", roleArn: "r" }, scheduleExpression: "rate(1 day)" })).toEqual(["eventbridge-target-dlq:mandatory"]);
         expect(await namesFor(T.pipe, "pipe", { source: KINESIS, target: "t", roleArn: "r" })).toEqual(["eventbridge-target-dlq:mandatory"]);
-        expect(await namesFor(T.restApiStage, "rest", { restApi: "a", deployment: "d", stageName: "prod" })).toEqual(["api-access-logging:advisory"]);
+        expect(await namesFor(T.restApiStage, "rest", { restApi: "a", deployment: "d", stageName: "prod" })).toEqual(["api-access-logging:advisory", "api-stage-tracing:advisory"]);
         expect(await namesFor(T.httpApiStage, "http", { apiId: "a", name: "$default" })).toEqual(["api-access-logging:advisory"]);
+        const clf = { destinationArn: "arn:aws:logs:eu-west-1:1:log-group:access", format: "$context.requestId $context.status" };
+        expect(await namesFor(T.restApiStage, "rest", { restApi: "a", deployment: "d", stageName: "prod", xrayTracingEnabled: true, accessLogSettings: clf })).toEqual(["api-access-log-json:advisory"]);
+        expect(await namesFor(T.httpApiStage, "http", { apiId: "a", name: "$default", accessLogSettings: clf })).toEqual(["api-access-log-json:advisory"]);
         expect(await namesFor("aws:s3/bucketV2:BucketV2", "bucket", { bucket: "b" })).toEqual([]);
     });
 
