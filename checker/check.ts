@@ -6,11 +6,11 @@
  * - `both` (the default): the preview's verdicts, then, for each (policy, resource) the preview could not
  *   judge, the verdict of an update-mode run of the same program, labelled as such.
  *
- * In `both`, the packs are started once and serve both runs; the two captures run side by side (each
- * program run is a child process: on a second core), or, with `parallelCaptures: false` (captures in this
- * process), the update capture runs while the pack analyzes the preview; and the update run analyzes only
- * what the preview could not judge: Analyze for the resources with a can't-run notice, AnalyzeStack only
- * when a stack policy could not run.
+ * In `both`, the packs are started once, while the program runs, and serve both runs; the update capture
+ * starts when the preview capture ends, so that it runs while the pack analyzes the preview, and so that
+ * it can skip type-checking the files the preview's run has just checked (program-process.ts); and the
+ * update run analyzes only what the preview could not judge: Analyze for the resources with a can't-run
+ * notice, AnalyzeStack only when a stack policy could not run.
  */
 import { AnalysisScope, AnalyzeOptions, openAnalysis, AnalysisSession } from "./analyze";
 import type { AnalysisResult, CapturedResource, NotApplicable, Remediation, Violation } from "./types";
@@ -21,8 +21,6 @@ export interface CheckOptions extends Omit<AnalyzeOptions, "packs"> {
     packs: AnalyzeOptions["packs"];
     /** Runs the program on mocks, as a first preview (true) or as an update (false). */
     capture: (preview: boolean) => Promise<CapturedResource[]>;
-    /** Mode both: start both captures at once (default true: right when each runs in its own process). */
-    parallelCaptures?: boolean;
 }
 
 export interface CheckOutcome {
@@ -107,7 +105,7 @@ async function settle<T extends readonly unknown[]>(session: Promise<AnalysisSes
 }
 
 export async function check(options: CheckOptions): Promise<CheckOutcome> {
-    const { mode, capture, parallelCaptures = true, ...analyzeOptions } = options;
+    const { mode, capture, ...analyzeOptions } = options;
     // The packs start while the program runs: both are child work the checker only waits for.
     const opening = openAnalysis(analyzeOptions);
     if (mode !== "both") {
@@ -120,8 +118,7 @@ export async function check(options: CheckOptions): Promise<CheckOutcome> {
         }
     }
     const previewCapture = capture(true);
-    // In this process, started once the preview is captured, so that it runs while the pack analyzes the preview.
-    const updateCapture = parallelCaptures ? capture(false) : previewCapture.then(() => capture(false));
+    const updateCapture = previewCapture.then(() => capture(false));
     updateCapture.catch(() => undefined); // awaited below, only when needed
     let session: AnalysisSession;
     let previewResources: CapturedResource[];
