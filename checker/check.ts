@@ -119,7 +119,7 @@ export async function check(options: CheckOptions): Promise<CheckOutcome> {
     }
     const previewCapture = capture(true);
     const updateCapture = previewCapture.then(() => capture(false));
-    updateCapture.catch(() => undefined); // awaited below, only when needed
+    updateCapture.catch(() => undefined); // awaited below, only when needed: its failure is not ours otherwise
     let session: AnalysisSession;
     let previewResources: CapturedResource[];
     try {
@@ -143,8 +143,8 @@ export async function check(options: CheckOptions): Promise<CheckOutcome> {
         const { result, parts } = merge(preview, update, unjudged);
         return { mode, result, parts, preview, update };
     } finally {
+        // An update capture the check did not need is not waited for: its program child ends on its own,
+        // or with the checker's process.
         await session.close();
-        // Nothing may outlive the check: wait for an update capture still running (its failure is not ours).
-        await updateCapture.catch(() => undefined);
     }
 }
