@@ -36,10 +36,14 @@ export function deploymentOf(resources: CapturedResource[], programDir: string):
     const prefix = stackPrefix((stack ?? resources[0]).urn);
     const version = awsVersion();
     const registered = resources.find((r) => r.type === "pulumi:providers:aws" && !r.parent);
-    const providerUrn = registered?.urn ?? `${prefix}::pulumi:providers:aws::default_${version.replace(/\./g, "_")}`;
+    // The default provider the capture says the engine registers (its config, e.g. region), else one named after the package.
+    const captured = resources.map((r) => (r as { defaultProvider?: { urn: string; inputs: Record<string, unknown> } }).defaultProvider).find((p) => p?.urn.includes("::pulumi:providers:aws::"));
+    const providerUrn = registered?.urn ?? captured?.urn ?? `${prefix}::pulumi:providers:aws::default_${version.replace(/\./g, "_")}`;
+    const providerInputs = captured?.inputs ?? { __internal: {}, version };
+    const { __internal: _internal, ...providerOutputs } = providerInputs;
     const defaultProvider = registered
         ? []
-        : [{ urn: providerUrn, custom: true, id: PROVIDER_ID, type: "pulumi:providers:aws", inputs: { __internal: {}, version }, outputs: { version } }];
+        : [{ urn: providerUrn, custom: true, id: PROVIDER_ID, type: "pulumi:providers:aws", inputs: providerInputs, outputs: providerOutputs }];
     const entries = resources.map((r) => {
         const entry: Record<string, unknown> = { urn: r.urn, custom: r.custom };
         if (r.custom) entry.id = typeof r.outputs.id === "string" ? r.outputs.id : "";

@@ -16,9 +16,9 @@ function pairs(result: AnalysisResult): string[] {
     return [...new Set(result.violations.map((v) => `${v.policy} on ${names.get(v.urn ?? "") ?? "(stack)"}${v.unknownAtPreview ? " (can't run)" : ""}`))].sort();
 }
 
-let updatePairs: Promise<string[]> | undefined;
-/** The gallery's findings when its program runs as an update, computed once for both variants. */
-const galleryUpdate = () => (updatePairs ??= checkProgram(path.join(ROOT, "examples", "anti-patterns"), { preview: false }).then(pairs));
+let update: Promise<AnalysisResult> | undefined;
+/** The gallery's program run as an update, once for both variants. */
+const galleryUpdate = () => (update ??= checkProgram(path.join(ROOT, "examples", "anti-patterns"), { preview: false }));
 
 describe.each([
     ["with property dependencies", (r: CapturedResource[]) => r],
@@ -31,7 +31,10 @@ describe.each([
 
     test("the anti-pattern gallery: exactly the findings of an update of the gallery", async () => {
         const [fromState, fromUpdate] = await Promise.all([analyze(prepare(exported("anti-patterns"))), galleryUpdate()]);
-        expect(pairs(fromState)).toEqual(fromUpdate);
+        // A gallery changed since the export was written: run scripts/export-stack-fixtures.ts.
+        const urns = (r: AnalysisResult) => r.resources.filter((x) => !x.type.startsWith("pulumi:providers:")).map((x) => x.urn).sort();
+        expect(urns(fromState)).toEqual(urns(fromUpdate));
+        expect(pairs(fromState)).toEqual(pairs(fromUpdate));
         expect(pairs(fromState)).toEqual(expect.arrayContaining(["dlq-alarm on unwatched-dlq", "no-recursive-loops on retrier", "budget-alarm on (stack)"]));
-    });
+    }, 300_000);
 });
