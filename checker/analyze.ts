@@ -11,7 +11,9 @@ import * as path from "path";
 import { formatProblem, loadUserConfig, reconcileConfig, unknownSettings, userConfigFrom, UserConfig } from "./config";
 import { propertyChanges } from "./changes";
 import { redactChange, withSecrets } from "./secrets";
-import { AnalyzeResource, AnalyzeResult, Diagnostic, PackClient, StackResource, StartOptions } from "./pack-client";
+import { AnalyzeResource, AnalyzeResult, Diagnostic, PackClient, StackConfiguration, StackResource, StartOptions } from "./pack-client";
+import { providerOf, withDefaultProviders } from "./default-providers";
+import { UNKNOWN_SENTINEL, analyzerProperties, stateOfInputs } from "./engine-model";
 import type { AnalysisResult, CapturedResource, NotApplicable, PolicyDetails, PolicyPackSummary, Remediation, Violation } from "./types";
 
 export interface PackSpec {
@@ -29,6 +31,13 @@ export interface AnalyzeOptions extends StartOptions {
     onWarning?: (message: string) => void;
     /** Resources between two progress lines. */
     progressEvery?: number;
+    /**
+     * What ConfigureStack tells the packs (stack tags, config, dry run); by default the stack and project of the
+     * captured stack resource, the tags `pulumi:project` and `pulumi:runtime`, dry run when the capture is a preview.
+     */
+    stack?: Partial<StackConfiguration>;
+    /** Send AnalyzeStack's resources in an order drawn from this seed, as the engine guarantees no order (tests). */
+    shuffleStack?: number;
 }
 
 const WAIVER_PREFIX = "waived:";
@@ -36,18 +45,23 @@ const CANT_RUN_AT_PREVIEW = /^can't run (policy|remediation) '.*' during preview
 
 type ByUrn = ReadonlyMap<string, CapturedResource>;
 
-function resourceOf(resource: CapturedResource, properties: Record<string, unknown>, byUrn: ByUrn): AnalyzeResource {
+/**
+ * A resource as the engine sends it (step_generator.go): its options, and its provider (explicit or default)
+ * with the provider's inputs. Remediate gets the properties whole; Analyze and AnalyzeStack, like the provider's
+ * inputs, without top-level `__` keys (analyzer_plugin.go marshals them with SkipInternalKeys).
+ */
+function resourceOf(resource: CapturedResource, properties: Record<string, unknown>, byUrn: ByUrn, forRemediate = false): AnalyzeResource {
     const analyzed: AnalyzeResource = {
         type: resource.type,
         urn: resource.urn,
         name: resource.name,
         // The capture reads secrets plainly; the engine sends them marked (see secrets.ts).
-        properties: withSecrets(properties, resource.secrets),
-        options: { parent: resource.parent },
+        properties: withSecrets(forRemediate ? properties : analyzerProperties(properties), resource.secrets),
+        options: { ...resource.options, parent: resource.parent },
     };
-    // The engine sends an explicit provider's inputs along (default providers are not registered on mocks).
-    const provider = resource.provider ? byUrn.get(resource.provider) : undefined;
-    if (provider) analyzed.provider = { type: provider.type, urn: provider.urn, name: provider.name, properties: provider.inputs };
+    const providerUrn = providerOf(resource);
+    const provider = providerUrn ? byUrn.get(providerUrn) : undefined;
+    if (provider) analyzed.provider = { type: provider.type, urn: provider.urn, name: provider.name, properties: analyzerProperties(provider.inputs) };
     return analyzed;
 }
 
@@ -69,7 +83,46 @@ function outputsAfterRemediation(resource: CapturedResource, inputs: Record<stri
     if (inputs === resource.inputs) return resource.outputs;
     const outputs = { ...resource.outputs };
     for (const key of Object.keys(resource.inputs)) if (!(key in inputs)) delete outputs[key];
-    return Object.assign(outputs, inputs);
+    // The provider's state holds no `__defaults` bookkeeping.
+    return Object.assign(outputs, resource.custom ? stateOfInputs(analyzerProperties(inputs)) : inputs);
+}
+
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** ConfigureStack's request for these resources (see AnalyzeOptions.stack). */
+function stackConfiguration(resources: readonly CapturedResource[], given: Partial<StackConfiguration> = {}): StackConfiguration {
+    const urn = resources.find((r) => r.type === STACK_TYPE)?.urn ?? resources[0]?.urn ?? "";
+    const [, stack = "", project = ""] = /^urn:pulumi:([^:]*)::([^:]*)::/.exec(urn) ?? [];
+    const preview = resources.some((r) => r.custom && r.outputs?.id === UNKNOWN_SENTINEL);
+    return {
+        stack,
+        project,
+        // The organization of a self-managed (diy) backend.
+        organization: "organization",
+        tags: { "pulumi:project": given.project ?? project, "pulumi:runtime": "nodejs" },
+        dryRun: preview,
+        config: {},
+        configSecretKeys: [],
+        ...given,
+    };
+}
+
+/** A copy in an order drawn from `seed` (mulberry32). */
+function shuffledBy<T>(items: readonly T[], seed: number): T[] {
+    let a = seed >>> 0;
+    const next = () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const result = [...items];
+    for (let i = result.length - 1; i > 0; i--) {
+        const j = Math.floor(next() * (i + 1));
+        [result[i], result[j]] = [result[j], result[i]];
+    }
+    return result;
 }
 
 function violationOf(d: Diagnostic, urn: string | undefined): Violation {
@@ -205,16 +258,19 @@ async function runPacks(
     const every = options.progressEvery ?? 500;
     const stack = scope.stack ?? true;
     const result: AnalysisResult = { resources, violations: [], waivers: [], remediations: [], policyPacks };
-    const byUrn: ByUrn = new Map(resources.map((r) => [r.urn, r]));
+    for (const pack of packs) await pack.client.configureStack(stackConfiguration(resources, options.stack));
+    // The engine registers, analyzes and passes to AnalyzeStack the default providers too.
+    const registered = withDefaultProviders(resources);
+    const byUrn: ByUrn = new Map(registered.map((r) => [r.urn, r]));
     const states: StackResource[] = [];
     const started = Date.now();
-    for (const [index, resource] of resources.entries()) {
+    for (const [index, resource] of registered.entries()) {
         const analyzed = !scope.analyze || scope.analyze.has(resource.urn);
         let inputs = resource.inputs;
         // AnalyzeStack sees the remediated state, so every resource is remediated when the stack is analyzed.
         if (analyzed || stack) {
             for (const pack of packs) {
-                const remediated = await pack.client.remediate(resourceOf(resource, inputs, byUrn));
+                const remediated = await pack.client.remediate(resourceOf(resource, inputs, byUrn, true));
                 for (const r of remediated.remediations) {
                     const remediation = tagged<Remediation>({ policyPack: r.policyPackName, policy: r.policyName, urn: resource.urn }, pack);
                     if (r.diagnostic) {
@@ -242,7 +298,8 @@ async function runPacks(
     }
     if (stack) {
         progress(`analyzing the stack (${resources.length} resources)`);
-        for (const pack of packs) collect(await pack.client.analyzeStack(states), pack, undefined, result);
+        const sent = options.shuffleStack === undefined ? states : shuffledBy(states, options.shuffleStack);
+        for (const pack of packs) collect(await pack.client.analyzeStack(sent), pack, undefined, result);
     }
     return result;
 }

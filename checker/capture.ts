@@ -14,6 +14,7 @@ import { ProgramFolder, programFolder, pulumiRootFor, runEntry } from "./load-pr
 import { CheckFailure, checkResource } from "./engine-model";
 import { optionsOf } from "./registration";
 import { secretPaths } from "./secrets";
+import { defaultProviderFor } from "./default-providers";
 
 export { UNKNOWN_SENTINEL } from "./mocks";
 
@@ -324,6 +325,10 @@ async function run(pulumi: PulumiRuntime, init: ProgramCallback, label: string, 
         if (Object.keys(options).length > 0) resource.options = options;
         const packageVersion: string = req.getVersion?.() ?? "";
         if (packageVersion) resource.packageVersion = packageVersion;
+        if (custom && !resource.provider) {
+            const defaultProvider = defaultProviderFor(type, packageVersion || undefined, s);
+            if (defaultProvider) resource.defaultProvider = defaultProvider;
+        }
         const sourcePosition = sourcePositionOf(req);
         if (sourcePosition) resource.sourcePosition = sourcePosition;
         const secrets = secretPaths(req.getObject()?.toJavaScript?.());

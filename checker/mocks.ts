@@ -252,8 +252,11 @@ export function resourceState(
     const identities = computedOutputs(type, name, stateOfInputs(afterCheck), env, resourceUrn);
     if (preview) {
         const { id: _id, ...state } = plannedState(type, afterCheck, env.region);
-        for (const [key, value] of Object.entries(identities)) {
-            if (key !== "id" && state[key] === undefined && value !== undefined) state[key] = UNKNOWN_SENTINEL;
+        // Without a table (a type the tables do not cover), the identities the mocks know stand for its computed attributes.
+        if (!table) {
+            for (const [key, value] of Object.entries(identities)) {
+                if (key !== "id" && state[key] === undefined && value !== undefined) state[key] = UNKNOWN_SENTINEL;
+            }
         }
         return { id: undefined, state };
     }
@@ -265,8 +268,10 @@ export function resourceState(
             attribute === "region" ? env.region : attribute === "tagsAll" ? tagsAllOf(afterCheck) : identities[attribute] ?? returned[attribute] ?? emptyValueOf(kind);
         if (value !== undefined) state[attribute] = value;
     }
-    for (const [key, value] of Object.entries(identities)) {
-        if (key !== "id" && state[key] === undefined && value !== undefined) state[key] = value;
+    if (!table) {
+        for (const [key, value] of Object.entries(identities)) {
+            if (key !== "id" && state[key] === undefined && value !== undefined) state[key] = value;
+        }
     }
     return { id: String(identities.id), state };
 }

@@ -120,6 +120,20 @@ export interface ResourceOptions {
     parent?: string;
 }
 
+/** What ConfigureStack tells a pack about the stack (AnalyzerStackConfigureRequest). */
+export interface StackConfiguration {
+    stack: string;
+    project: string;
+    organization: string;
+    /** Stack tags (`pulumi:project`, `pulumi:runtime`, ...): policies read them as `args.stackTags`. */
+    tags: Record<string, string>;
+    /** True for a preview. */
+    dryRun: boolean;
+    /** The program's config, namespaced keys (`aws:region`), string values. */
+    config: Record<string, string>;
+    configSecretKeys: string[];
+}
+
 /** A resource as Analyze and Remediate receive it. */
 export interface AnalyzeResource {
     type: string;
@@ -538,6 +552,21 @@ export class PackClient {
             map.set(policy, message);
         }
         await this.call("configure", request);
+    }
+
+    /** ConfigureStack, as the engine calls it when it starts a pack for a stack (pkg/resource/plugin/analyzer_plugin.go NewAnalyzer). */
+    async configureStack(stack: StackConfiguration): Promise<void> {
+        const request = new pb.AnalyzerStackConfigureRequest();
+        request.setStack(stack.stack);
+        request.setProject(stack.project);
+        request.setOrganization(stack.organization);
+        request.setDryRun(stack.dryRun);
+        const tags = request.getTagsMap();
+        for (const [key, value] of Object.entries(stack.tags)) tags.set(key, value);
+        const config = request.getConfigMap();
+        for (const [key, value] of Object.entries(stack.config)) config.set(key, value);
+        request.setConfigSecretKeysList(stack.configSecretKeys);
+        await this.call("configureStack", request);
     }
 
     async analyze(resource: AnalyzeResource): Promise<AnalyzeResult> {

@@ -25,6 +25,8 @@ export interface CapturedResource {
     options?: CapturedOptions;
     /** The provider package version the SDK asked for (the engine names the default provider after it). */
     packageVersion?: string;
+    /** The default provider the engine registers for it when it names no provider (checker/default-providers.ts). */
+    defaultProvider?: DefaultProviderRef;
     /** Paths ("a.b.0") of the inputs the program marked secret; `inputs` holds their values plainly. */
     secrets?: string[];
     /** Where the program registered it (see SourcePosition); absent when no stack frame had a position. */
@@ -34,6 +36,15 @@ export interface CapturedResource {
      * provider plugin builds its children at a real preview, so on mocks it has none.
      */
     remote?: boolean;
+}
+
+/** A default provider resource, as the engine registers it: `pulumi:providers:<package>` named `default_<version>`. */
+export interface DefaultProviderRef {
+    urn: string;
+    type: string;
+    name: string;
+    /** The package's config (`aws:region` -> `region`), `version`, and the engine's `__internal` key. */
+    inputs: Record<string, unknown>;
 }
 
 /** Resource options as analyzers receive them (pulumi/pulumi AnalyzerResourceOptions); custom timeouts in seconds. */

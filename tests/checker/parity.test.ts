@@ -14,6 +14,7 @@ import { capture } from "../../checker/capture";
 import { defaultPackDir } from "../../checker/cli";
 import type { UserConfig } from "../../checker/config";
 import type { CapturedResource } from "../../checker/types";
+import { analyzerProperties } from "../../checker/engine-model";
 import { analyze, analyzeCapturedStack } from "../helpers/policy-harness";
 
 type PolicyConfig = Record<string, Record<string, unknown>>;
@@ -33,7 +34,7 @@ async function inProcessVerdicts(resources: CapturedResource[], config: PolicyCo
             continue;
         }
         for (const resource of resources) {
-            const outcome = await analyze(policy as ResourceValidationPolicy, { type: resource.type, name: resource.name, props: resource.inputs, config: policyConfig });
+            const outcome = await analyze(policy as ResourceValidationPolicy, { type: resource.type, name: resource.name, props: analyzerProperties(resource.inputs), config: policyConfig });
             for (const _ of outcome.violations) verdicts.push(`${policy.name} ${level} ${resource.urn}`);
             if (outcome.cantRunAtPreview) verdicts.push(`${policy.name} unknown-at-preview ${resource.urn}`);
             if (outcome.notApplicable?.startsWith("waived:")) verdicts.push(`${policy.name} waived ${resource.urn}`);

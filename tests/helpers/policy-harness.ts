@@ -13,6 +13,8 @@ import {
 } from "@pulumi/policy";
 import { withProviderDefaults } from "../../checker/provider-defaults";
 import type { CapturedResource } from "../../checker/types";
+import { providerOf, withDefaultProviders } from "../../checker/default-providers";
+import { analyzerProperties } from "../../checker/engine-model";
 
 /** The engine's sentinel for an unknown value (a computed output during a first preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -271,5 +273,7 @@ export function analyzeStack(policy: StackValidationPolicy, resources: StackReso
 
 /** AnalyzeStack over resources captured from a program (`checker/capture.ts`): each one's state (outputs) and references. */
 export function analyzeCapturedStack(policy: StackValidationPolicy, captured: readonly CapturedResource[], config: Record<string, unknown> = {}): Promise<Outcome> {
-    return runStackPolicy(policy, captured.map((r) => ({ ...r, props: r.outputs ?? {} })), config);
+    // As the engine sends them: the default providers included, each resource with its provider, no top-level `__` keys.
+    const registered = withDefaultProviders(captured).map((r) => ({ ...r, provider: providerOf(r), props: analyzerProperties(r.outputs ?? {}) }));
+    return runStackPolicy(policy, registered, config);
 }
