@@ -4,7 +4,9 @@
  * shared graph build and the stack policies in-process. Medians of repeated runs (shared machine).
  * Then the whole CLI in `--mode both` against `--mode preview` (bench/modes.ts).
  * Flags: --quick (fewer repetitions), --json (machine-readable figures), --modes (only the check modes),
- * --terraform (only the Terraform plan against the same resources from a program, bench/terraform.ts).
+ * --terraform (only the Terraform plan against the same resources from a program, bench/terraform.ts),
+ * --program (only the program check: the CLI on 1k/5k/10k-resource programs against plain mocks plus the pack
+ * alone, bench/program-check.ts).
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -19,6 +21,7 @@ import { allPolicies } from "../policies/all";
 import { measureModes, MODES_GOAL, ModeFigures } from "./modes";
 import { syntheticStack } from "./synthetic-stack";
 import { measureTerraform, TERRAFORM_GOAL, type TerraformFigures } from "./terraform";
+import { measureProgramCheck, measureTypeCheck, PROGRAM_GOALS, PROGRAM_SIZES, type ProgramFigures } from "./program-check";
 
 const ROOT = path.resolve(__dirname, "..");
 const OUR_PACK = path.join(ROOT, "policies");
@@ -174,6 +177,27 @@ function terraformRow(t: TerraformFigures): string[] {
     return [`check --terraform-plan / the program, ${t.resources.plan} resources`, fmt(t.planMs), fmt(t.programMs), `${t.ratio.toFixed(2)}x`, `<= ${TERRAFORM_GOAL}x`, verdict(t.ratio, TERRAFORM_GOAL)];
 }
 
+/** `--program`: only the program check. */
+async function programOnly() {
+    const program = await measureProgramCheck(quick ? [1000] : PROGRAM_SIZES, log);
+    const typeCheck = await measureTypeCheck(log);
+    if (asJson) process.stdout.write(JSON.stringify({ program, typeCheck }, null, 2) + "\n");
+    else for (const row of programRows(program, typeCheck)) console.log(row.join(" | "));
+}
+
+const mb = (n: number) => `${Math.round(n)} MB`;
+
+function programRows(program: Record<number, ProgramFigures>, typeCheck: { withMs: number; withoutMs: number }): string[][] {
+    const rows: string[][] = [];
+    for (const p of Object.values(program)) {
+        const size = p.resources.toLocaleString("en-US");
+        rows.push([`program check, ${size} resources: time`, fmt(p.checker.ms), `${fmt(p.plain.ms)} plain mocks + ${fmt(p.packAloneMs)} pack alone`, `${p.timeRatio.toFixed(2)}x`, `<= ${PROGRAM_GOALS.time}x`, verdict(p.timeRatio, PROGRAM_GOALS.time)]);
+        rows.push([`program check, ${size} resources: peak memory`, mb(p.checker.peakMb), `${mb(p.plain.peakMb)} plain mocks`, `${p.memoryRatio.toFixed(2)}x`, `<= ${PROGRAM_GOALS.memory}x`, verdict(p.memoryRatio, PROGRAM_GOALS.memory)]);
+    }
+    rows.push(["program check, 1,000 resources, type-checked / transpile-only", fmt(typeCheck.withMs), fmt(typeCheck.withoutMs), `${(typeCheck.withMs / typeCheck.withoutMs).toFixed(2)}x`, "", ""]);
+    return rows;
+}
+
 function modeRows(modes: Record<string, ModeFigures>): string[][] {
     return Object.entries(modes).map(([label, m]) => [`check --mode both / preview, ${label}`, fmt(m.bothMs), fmt(m.previewMs), `${m.ratio.toFixed(2)}x`, `<= ${MODES_GOAL}x`, verdict(m.ratio, MODES_GOAL)]);
 }
@@ -181,6 +205,7 @@ function modeRows(modes: Record<string, ModeFigures>): string[][] {
 async function main() {
     if (process.argv.includes("--modes")) return modesOnly();
     if (process.argv.includes("--terraform")) return terraformOnly();
+    if (process.argv.includes("--program")) return programOnly();
     if (!fs.existsSync(path.join(OUR_PACK, "bin", "index.js"))) throw new Error("the pack is not built: run `npm run build` first");
     const empty = emptyPack();
     const figures: Record<string, unknown> = { machine: { cpus: os.cpus().length, node: process.version, loadavg: os.loadavg().map((l) => +l.toFixed(2)) } };
@@ -250,6 +275,12 @@ async function main() {
         const terraform = await measureTerraform(quick ? 1 : 3, log);
         figures.terraform = terraform;
 
+        log("program check: the CLI on generated programs, against plain mocks plus the pack alone");
+        const program = await measureProgramCheck(quick ? [1000] : PROGRAM_SIZES, log);
+        const typeCheck = await measureTypeCheck(log);
+        figures.program = program;
+        figures.typeCheck = typeCheck;
+
         if (asJson) {
             process.stdout.write(JSON.stringify(figures, null, 2) + "\n");
             return;
@@ -267,6 +298,7 @@ async function main() {
             ["all stack policies, 10k (in-process)", fmt(stackPolicies.total), "", "", "", ""],
             ...modeRows(modes),
             terraformRow(terraform),
+            ...programRows(program, typeCheck),
         ];
         const header = ["measure", "serverless-guardrails", "empty pack", "ratio", "goal", ""];
         const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i].length)));

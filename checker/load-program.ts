@@ -196,6 +196,29 @@ function loadPulumiRun(root: string): { run: (argv: unknown, ...callbacks: ((err
 }
 
 /**
+ * @pulumi/pulumi stamps a stack trace on every promise behind a resource's outputs (runtime/debuggable.js
+ * debuggablePromise: dozens per resource). Only PULUMI_DEBUG_PROMISE_LEAKS ever prints them, yet formatting them
+ * through ts-node's source maps is most of a program's run time and a third of its memory. Unless that variable is
+ * set, they are left empty here; what the program registers is the same.
+ */
+function withoutPromiseStacks(root: string) {
+    if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return;
+    const debuggable = require(path.join(root, "runtime", "debuggable.js"));
+    const stamped = debuggable.debuggablePromise;
+    if (typeof stamped !== "function" || stamped.withoutStacks) return;
+    const unstamped = (promise: Promise<unknown>, context: unknown) => {
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+        try {
+            return stamped(promise, context);
+        } finally {
+            Error.stackTraceLimit = limit;
+        }
+    };
+    debuggable.debuggablePromise = Object.assign(unstamped, { withoutStacks: true });
+}
+
+/**
  * Runs the program's entry point with @pulumi/pulumi's own `cmd/run` and returns what it exports (an exported
  * function is called, a default export used), for the capture's stack to turn into outputs. run.js would wrap the
  * program in a stack resource of its own: the capture has one already, so that call goes straight to the program.
@@ -203,6 +226,7 @@ function loadPulumiRun(root: string): { run: (argv: unknown, ...callbacks: ((err
 export async function runEntry(program: ProgramFolder): Promise<unknown> {
     const root = pulumiRootFor(program.workDir);
     const { run, stack } = loadPulumiRun(root);
+    withoutPromiseStacks(root);
     // What pulumi-language-nodejs sets from the runtime options (execRuntime).
     if (program.runtimeOptions.typescript) process.env.PULUMI_NODEJS_TYPESCRIPT = "true";
     else delete process.env.PULUMI_NODEJS_TYPESCRIPT;

@@ -6,9 +6,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { Worker } from "worker_threads";
 import { capture, CaptureError } from "./capture";
 import { pulumiRootFor } from "./load-program";
-import { ChildMessage, ChildRequest, EXIT_NOTE_FD, EXIT_PARENT_GONE, ExitNote } from "./program-process";
+import { CHECKER_PID_ENV, ChildMessage, ChildRequest, EXIT_NOTE_FD, EXIT_PARENT_GONE, ExitNote } from "./program-process";
 
 const CHECKER_DIR = __dirname + path.sep;
 
@@ -52,6 +53,15 @@ process.on("exit", (code) => {
 process.on("disconnect", () => {
     if (!answered) realExit(EXIT_PARENT_GONE);
 });
+const checker = Number(process.env[CHECKER_PID_ENV]);
+if (!process.connected || (checker && process.ppid !== checker)) realExit(EXIT_PARENT_GONE);
+// The same from a thread of its own, for a program that never yields: once this process has another parent
+// (the checker was killed with `kill -9`), the watcher ends it.
+new Worker(
+    `const { workerData } = require("worker_threads");
+    setInterval(() => { if (process.ppid !== workerData.checker) process.kill(process.pid, "SIGKILL"); }, 500);`,
+    { eval: true, workerData: { checker: checker || process.ppid } },
+).unref();
 
 function answer(message: ChildMessage) {
     answered = true;

@@ -4,12 +4,24 @@
  * checker ends with its own exit code (2 when it could not check) and says what happened, and nothing is left
  * running. Fixtures are plain JavaScript, so no test waits for a type-check.
  */
+import { spawn } from "child_process";
 import * as fs from "fs";
+import * as path from "path";
 import { run } from "../../checker/cli";
 import { CAPTURE_TIMEOUT_ENV, runProgram } from "../../checker/program-process";
-import { packDir, programDir } from "./helpers";
+import { packDir, programDir, ROOT } from "./helpers";
 
 jest.setTimeout(180_000);
+
+/** Whether a process runs (a zombie, ended but not yet reaped by its new parent, does not). */
+function alive(pid: number): boolean {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+    } catch {
+        return false;
+    }
+}
 
 /** Processes (other than this one) whose working directory is `dir`: a program's child process runs there. */
 function runningIn(dir: string): number[] {
@@ -17,7 +29,7 @@ function runningIn(dir: string): number[] {
     for (const entry of fs.readdirSync("/proc")) {
         if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
         try {
-            if (fs.readlinkSync(`/proc/${entry}/cwd`) === dir) pids.push(Number(entry));
+            if (fs.readlinkSync(`/proc/${entry}/cwd`) === dir && alive(Number(entry))) pids.push(Number(entry));
         } catch {
             // gone, or not ours to read
         }
@@ -89,4 +101,29 @@ describe("a program that ends or stalls its process", () => {
         expect(result.exitCode).toBe(0);
         expect(result.stdout).toMatch(/3 resources checked by \d+ policies in 1 policy pack/);
     });
+});
+
+test("the checker killed with kill -9 while the program runs a loop that never yields: the program's process ends too", async () => {
+    const dir = programDir("busy-loop");
+    const cli = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "checker", "cli.ts"), "check", dir, "--policy-pack", packDir("basic")], {
+        cwd: ROOT,
+        env: { ...process.env, [CAPTURE_TIMEOUT_ENV]: "600000" },
+        stdio: "ignore",
+    });
+    const until = async (condition: () => boolean, ms: number) => {
+        for (const end = Date.now() + ms; Date.now() < end && !condition(); ) await new Promise((r) => setTimeout(r, 200));
+        return condition();
+    };
+    try {
+        expect(await until(() => runningIn(dir).length > 0, 120_000)).toBe(true);
+        const program = runningIn(dir);
+        // Most likely in its loop by then (the watcher covers the loading too: the parent it answers to is named).
+        await new Promise((r) => setTimeout(r, 5000));
+        cli.kill("SIGKILL");
+        const gone = await until(() => !program.some(alive), 15_000);
+        expect(gone).toBe(true);
+    } finally {
+        cli.kill("SIGKILL");
+        for (const pid of runningIn(dir)) process.kill(pid, "SIGKILL");
+    }
 });
