@@ -39,6 +39,29 @@ const V7_OVERRIDES: Record<string, string> = {
     "aws:lambda/functionRecursionConfig:FunctionRecursionConfig": "aws_lambda_function_recursion_config",
 };
 
+/**
+ * A resource the provider does not name itself gets its token from the Terraform type by the rule
+ * `prov.MustComputeTokens(tks.MappedModules("aws_", "", moduleMap, ...))` (pulumi/pulumi-aws provider/resources.go):
+ * the longest `moduleMap` key after `aws_` is the module, the rest the resource in camel case
+ * (`aws_lambda_capacity_provider` -> `aws:lambda/capacityProvider:CapacityProvider`). These are the `moduleMap` keys of
+ * the modules the pack judges (token module -> Terraform prefix), as resources.go lists them; a judged token the
+ * metadata lacks is mapped back by this rule when @pulumi/aws declares it.
+ */
+const MODULE_PREFIXES: Record<string, string> = {
+    alb: "alb", apigateway: "api_gateway", apigatewayv2: "apigatewayv2", appsync: "appsync", budgets: "budgets",
+    cloudfront: "cloudfront", cloudwatch: "cloudwatch", dynamodb: "dynamodb", iam: "iam", iot: "iot", kinesis: "kinesis",
+    lambda: "lambda", lb: "lb", pipes: "pipes", s3: "s3", scheduler: "scheduler", ses: "ses", sfn: "sfn", sns: "sns",
+    sqs: "sqs", wafv2: "wafv2",
+};
+
+/** The Terraform type the token rule gives `token`, when its module is known and @pulumi/aws declares it. */
+export function byTokenRule(token: string): string | undefined {
+    const match = /^aws:([^/]+)\/([^:]+):(.+)$/.exec(token);
+    const prefix = match && MODULE_PREFIXES[match[1]];
+    if (!match || !prefix || !fs.existsSync(path.join(AWS_ROOT, match[1], `${match[2]}.d.ts`))) return undefined;
+    return `aws_${prefix}_${match[2].replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
+}
+
 export function judgedTokens(): string[] {
     return [...new Set(Object.values(T) as string[])].filter((t) => t.startsWith("aws:")).sort();
 }
@@ -65,8 +88,10 @@ export interface TypeTable {
     overrides: string[];
     /** Terraform type -> token. */
     types: Record<string, string>;
-    /** Judged tokens without a Terraform type in the metadata. */
+    /** Judged tokens without a Terraform type in the metadata or by the token rule. */
     unmapped: string[];
+    /** Judged tokens the metadata lacks, mapped by the provider's token rule (byTokenRule). */
+    byRule: string[];
     /** Deprecated judged tokens whose Terraform type another token judges (`aws:s3/bucketV2:BucketV2` -> `aws:s3/bucket:Bucket`). */
     aliases: Record<string, string>;
     /** Per token, the Terraform attributes the provider renames beyond the bridge's rules (Terraform name -> Pulumi name). */
@@ -89,7 +114,12 @@ export function typeTable(metadataFile = DEFAULT_METADATA): TypeTable {
     for (const token of overrides) renames[token] = V7_OVERRIDES[token];
     const types: Record<string, string> = {};
     const unmapped: string[] = [];
+    const byRule: string[] = [];
     for (const token of judgedTokens()) {
+        if (!renames[token] && byTokenRule(token)) {
+            renames[token] = byTokenRule(token)!;
+            byRule.push(token);
+        }
         const tfType = renames[token];
         if (!tfType) {
             unmapped.push(token);
@@ -113,7 +143,7 @@ export function typeTable(metadataFile = DEFAULT_METADATA): TypeTable {
             if (!byRules(tf, pulumi)) (exceptions[token] ??= {})[tf] = pulumi;
         }
     }
-    return { source, overrides, types: sortedTypes, unmapped, aliases, exceptions, renamesRead };
+    return { source, overrides, types: sortedTypes, unmapped, byRule, aliases, exceptions, renamesRead };
 }
 
 export function typesModule(table: TypeTable): string {
@@ -127,6 +157,9 @@ export const TERRAFORM_TYPES: Readonly<Record<string, string>> = ${JSON.stringif
 
 /** Judged tokens the metadata gives no Terraform type for: a plan cannot hold them. */
 export const UNMAPPED_TOKENS: readonly string[] = ${JSON.stringify(table.unmapped, null, 4)};
+
+/** Judged tokens newer than the metadata, mapped by the provider's token rule (aws_<module>_<snake name>). */
+export const BY_TOKEN_RULE: readonly string[] = ${JSON.stringify(table.byRule, null, 4)};
 
 /** Deprecated judged tokens that share their Terraform type with the token above that judges it. */
 export const TOKEN_ALIASES: Readonly<Record<string, string>> = ${JSON.stringify(table.aliases, null, 4)};

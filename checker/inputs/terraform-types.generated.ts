@@ -28,10 +28,12 @@ export const TERRAFORM_TYPES: Readonly<Record<string, string>> = {
     "aws_iot_topic_rule": "aws:iot/topicRule:TopicRule",
     "aws_kinesis_stream": "aws:kinesis/stream:Stream",
     "aws_lambda_alias": "aws:lambda/alias:Alias",
+    "aws_lambda_capacity_provider": "aws:lambda/capacityProvider:CapacityProvider",
     "aws_lambda_event_source_mapping": "aws:lambda/eventSourceMapping:EventSourceMapping",
     "aws_lambda_function": "aws:lambda/function:Function",
     "aws_lambda_function_event_invoke_config": "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
     "aws_lambda_function_recursion_config": "aws:lambda/functionRecursionConfig:FunctionRecursionConfig",
+    "aws_lambda_function_scaling_config": "aws:lambda/functionScalingConfig:FunctionScalingConfig",
     "aws_lambda_function_url": "aws:lambda/functionUrl:FunctionUrl",
     "aws_lambda_permission": "aws:lambda/permission:Permission",
     "aws_lb": "aws:lb/loadBalancer:LoadBalancer",
@@ -52,7 +54,10 @@ export const TERRAFORM_TYPES: Readonly<Record<string, string>> = {
 };
 
 /** Judged tokens the metadata gives no Terraform type for: a plan cannot hold them. */
-export const UNMAPPED_TOKENS: readonly string[] = [
+export const UNMAPPED_TOKENS: readonly string[] = [];
+
+/** Judged tokens newer than the metadata, mapped by the provider's token rule (aws_<module>_<snake name>). */
+export const BY_TOKEN_RULE: readonly string[] = [
     "aws:lambda/capacityProvider:CapacityProvider",
     "aws:lambda/functionScalingConfig:FunctionScalingConfig"
 ];

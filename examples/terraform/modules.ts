@@ -16,6 +16,9 @@ export const functionModule: ModuleBody = {
         timeout: { default: 30, description: "Timeout in seconds." },
         statements: { default: [], description: "IAM statements beyond logging and tracing." },
         package: { default: "../handler.zip", description: "The zip of the handler (build it with: zip -j handler.zip handler/index.js)." },
+        publish: { default: false, description: "Publish a version on every change (durable and Managed Instances functions are invoked through one)." },
+        durable_config: { default: null, description: "Make it a durable function: { execution_timeout = seconds, retention_period = days } (null: not durable)." },
+        capacity_provider_arn: { default: null, description: "Run it on Lambda Managed Instances, on this capacity provider (null: on demand)." },
     },
     resources: [
         { type: "aws_cloudwatch_log_group", name: "this", expressions: { name: r("var.name"), retention_in_days: c(30) } },
@@ -39,6 +42,8 @@ export const functionModule: ModuleBody = {
                 memory_size: r("var.memory_size"),
                 timeout: r("var.timeout"),
                 reserved_concurrent_executions: r("var.reserved_concurrent_executions"),
+                publish: r("var.publish"),
+                // durable_config and capacity_provider_config are dynamic blocks: Terraform records no expression for them.
                 tracing_config: [{ mode: c("Active") }],
                 logging_config: [{ log_format: c("JSON"), log_group: r("aws_cloudwatch_log_group.this.name") }],
             },
@@ -53,6 +58,10 @@ export interface FunctionArgs {
     timeout?: number;
     /** IAM statements (values may be unknown). */
     statements?: unknown[];
+    publish?: boolean;
+    durableConfig?: { executionTimeout: number; retentionPeriod: number };
+    /** The capacity provider's ARN (may be unknown). */
+    capacityProviderArn?: unknown;
 }
 
 export function functionCall(name: string, args: FunctionArgs, expressions: Expressions): ModuleCall {
@@ -63,6 +72,8 @@ export function functionCall(name: string, args: FunctionArgs, expressions: Expr
             ...(args.memorySize !== undefined ? { memory_size: c(args.memorySize) } : {}),
             ...(args.reservedConcurrentExecutions !== undefined ? { reserved_concurrent_executions: c(args.reservedConcurrentExecutions) } : {}),
             ...(args.timeout !== undefined ? { timeout: c(args.timeout) } : {}),
+            ...(args.publish !== undefined ? { publish: c(args.publish) } : {}),
+            ...(args.durableConfig ? { durable_config: c({ execution_timeout: args.durableConfig.executionTimeout, retention_period: args.durableConfig.retentionPeriod }) } : {}),
             ...expressions,
         },
         body: functionModule,
@@ -116,10 +127,14 @@ export function addFunction(plan: PlanBuilder, module: Step[], name: string, arg
             timeout: args.timeout ?? 30,
             reserved_concurrent_executions: args.reservedConcurrentExecutions ?? -1,
             package_type: "Zip",
-            publish: false,
+            publish: args.publish ?? false,
             skip_destroy: false,
             tracing_config: [{ mode: "Active" }],
             logging_config: [{ log_format: "JSON", log_group: logs.name }],
+            ...(args.durableConfig ? { durable_config: [{ execution_timeout: args.durableConfig.executionTimeout, retention_period: args.durableConfig.retentionPeriod }] } : {}),
+            ...(args.capacityProviderArn !== undefined
+                ? { capacity_provider_config: [{ lambda_managed_instances_capacity_provider_config: [{ capacity_provider_arn: args.capacityProviderArn }] }] }
+                : {}),
         },
         at,
     );

@@ -181,6 +181,8 @@ const COMPUTED: Record<string, string[]> = {
     aws_budgets_budget: ["account_id", "arn", "id", "cost_filter", "cost_types", "limit_amount", "limit_unit", "name", "name_prefix", "tags_all", "time_period_start"],
     aws_sns_topic_subscription: ["arn", "id", "confirmation_was_authenticated", "filter_policy_scope", "owner_id", "pending_confirmation"],
     aws_lambda_function_event_invoke_config: ["id"],
+    aws_lambda_capacity_provider: ["arn", "id", "capacity_provider_scaling_config", "instance_requirements", "tags_all"],
+    aws_iam_role_policy_attachment: ["id"],
 };
 
 /** What AWS returns for the computed attributes once the resource exists ("applied" mode). */
@@ -202,13 +204,15 @@ function appliedValues(type: string, name: string, v: Record<string, unknown>): 
         case "aws_lambda_function": {
             const fn = named("function_name");
             const fnArn = arn("lambda", `function:${fn}`);
+            // A published function's version is a number (the first publish gives "1").
+            const version = v.publish === true ? "1" : "$LATEST";
             return {
                 arn: fnArn,
                 id: fn,
                 function_name: fn,
                 invoke_arn: `arn:${partition}:apigateway:${region}:lambda:path/2015-03-31/functions/${fnArn}/invocations`,
-                qualified_arn: `${fnArn}:$LATEST`,
-                version: "$LATEST",
+                qualified_arn: `${fnArn}:${version}`,
+                version,
                 architectures: ["x86_64"],
                 ephemeral_storage: [{ size: 512 }],
                 tracing_config: [{ mode: "PassThrough" }],
@@ -291,6 +295,10 @@ function appliedValues(type: string, name: string, v: Record<string, unknown>): 
             return { arn: `${v.topic_arn}:${id10(name)}`, id: `${v.topic_arn}:${id10(name)}`, owner_id: account, pending_confirmation: true };
         case "aws_lambda_function_event_invoke_config":
             return { id: String(v.function_name) };
+        case "aws_lambda_capacity_provider":
+            return { arn: arn("lambda", `capacity-provider:${named("name")}`), id: named("name"), capacity_provider_scaling_config: [], instance_requirements: [] };
+        case "aws_iam_role_policy_attachment":
+            return { id: `${v.role}-${id10(name)}` };
     }
     return { id: name };
 }
@@ -449,7 +457,7 @@ export class PlanBuilder {
         if (this.mode === "applied") plan.prior_state = { format_version: "1.0", terraform_version: "1.9.8", values: { root_module: valuesTree() } };
         plan.configuration = {
             provider_config: {
-                aws: { name: "aws", full_name: "registry.terraform.io/hashicorp/aws", version_constraint: "~> 6.0", expressions: { region: c(ENV.region) } },
+                aws: { name: "aws", full_name: "registry.terraform.io/hashicorp/aws", version_constraint: "~> 6.25", expressions: { region: c(ENV.region) } },
             },
             root_module: moduleConfig({ resources: this.rootResources, outputs: this.rootOutputs, variables: this.rootVariables }, this.rootCalls),
         };

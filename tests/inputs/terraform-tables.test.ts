@@ -7,10 +7,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { AWS_SHAPES } from "../../checker/inputs/aws-shapes.generated";
-import { RENAMES_READ, TERRAFORM_TYPES, TOKEN_ALIASES, UNMAPPED_TOKENS } from "../../checker/inputs/terraform-types.generated";
+import { BY_TOKEN_RULE, RENAMES_READ, TERRAFORM_TYPES, TOKEN_ALIASES, UNMAPPED_TOKENS } from "../../checker/inputs/terraform-types.generated";
 import { camelCase, NAME_EXCEPTIONS, propertyName, resourceValues, type Shape } from "../../checker/inputs/terraform-values";
 import { UNKNOWN } from "../checker/helpers";
-import { AWS_ROOT, DEFAULT_METADATA, judgedTokens, shapesModule, SHAPES_FILE, typesModule, typeTable, TYPES_FILE } from "../../scripts/refresh-terraform-tables";
+import { AWS_ROOT, byTokenRule, DEFAULT_METADATA, judgedTokens, shapesModule, SHAPES_FILE, typesModule, typeTable, TYPES_FILE } from "../../scripts/refresh-terraform-tables";
 
 const REFRESH = "node -r ts-node/register/transpile-only scripts/refresh-terraform-tables.ts";
 
@@ -29,6 +29,15 @@ describe("generated tables do not drift from their sources", () => {
         expect(uncovered).toEqual([]);
         expect(UNMAPPED_TOKENS.filter((t) => mapped.has(t))).toEqual([]);
         expect(TOKEN_ALIASES).toEqual({ "aws:s3/bucketV2:BucketV2": "aws:s3/bucket:Bucket" });
+    });
+
+    test("the provider's token rule maps every judged module, and gives back the metadata's type for tokens it names by the rule", () => {
+        for (const token of judgedTokens()) expect({ token, rule: byTokenRule(token) }).toEqual({ token, rule: expect.stringMatching(/^aws_[a-z0-9_]+$/) });
+        expect(BY_TOKEN_RULE.map(byTokenRule)).toEqual(["aws_lambda_capacity_provider", "aws_lambda_function_scaling_config"]);
+        // Tokens the provider leaves to the rule in the metadata too: the inverse agrees with what it published.
+        for (const token of ["aws:lambda/functionUrl:FunctionUrl", "aws:sqs/queue:Queue", "aws:apigateway/stage:Stage", "aws:sfn/stateMachine:StateMachine"]) {
+            expect(TERRAFORM_TYPES[byTokenRule(token)!]).toBe(token);
+        }
     });
 
     test("every mapped token is declared by the installed @pulumi/aws, with its shape in the table", () => {

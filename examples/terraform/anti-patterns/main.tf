@@ -6,7 +6,7 @@
 
 terraform {
   required_providers {
-    aws = { source = "hashicorp/aws", version = "~> 6.0" }
+    aws = { source = "hashicorp/aws", version = "~> 6.25" }
   }
 }
 
@@ -392,4 +392,166 @@ resource "aws_wafv2_web_acl" "reports-api-web-acl" {
 resource "aws_wafv2_web_acl_association" "reports-api-waf" {
   resource_arn = aws_api_gateway_stage.reports-api-prod.arn
   web_acl_arn  = aws_wafv2_web_acl.reports-api-web-acl.arn
+}
+
+# 14-17. Lambda Managed Instances. Capacity providers run EC2 instances in these subnets, managed through this role.
+resource "aws_iam_role" "fleet-operator" {
+  name = "fleet-operator"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "fleet-operator-policy" {
+  role       = aws_iam_role.fleet-operator.name
+  policy_arn = "arn:aws:iam::aws:policy/AWSLambdaManagedEC2ResourceOperator"
+}
+
+# 14. A capacity provider with no vCPU cap: a spike, or a retry storm, launches instances until the account's EC2 quota
+#     stops it, and the bill follows.
+resource "aws_lambda_capacity_provider" "fleet-unbounded" {
+  name = "fleet-unbounded"
+
+  vpc_config {
+    subnet_ids         = ["subnet-0a1b2c3d4e5f60718", "subnet-0b1c2d3e4f5a60718", "subnet-0c1d2e3f4a5b60718"]
+    security_group_ids = ["sg-0f1e2d3c4b5a69788"]
+  }
+
+  permissions_config {
+    capacity_provider_operator_role_arn = aws_iam_role.fleet-operator.arn
+  }
+}
+
+# 15. A capacity provider in one subnet: every instance in one Availability Zone, and a zone outage stops its functions.
+resource "aws_lambda_capacity_provider" "fleet-one-zone" {
+  name                             = "fleet-one-zone"
+  capacity_provider_scaling_config = [{ scaling_mode = "Auto", max_vcpu_count = 64 }]
+
+  vpc_config {
+    subnet_ids         = ["subnet-0a1b2c3d4e5f60718"]
+    security_group_ids = ["sg-0f1e2d3c4b5a69788"]
+  }
+
+  permissions_config {
+    capacity_provider_operator_role_arn = aws_iam_role.fleet-operator.arn
+  }
+}
+
+# 16. Capacity providers promising more vCPUs than the account's EC2 quota (1000 by default): at peak the instances
+#     cannot launch, functions are throttled, and every other EC2 workload of the account is starved.
+resource "aws_lambda_capacity_provider" "analytics-fleet" {
+  name                             = "analytics-fleet"
+  capacity_provider_scaling_config = [{ scaling_mode = "Auto", max_vcpu_count = 1000 }]
+
+  vpc_config {
+    subnet_ids         = ["subnet-0a1b2c3d4e5f60718", "subnet-0b1c2d3e4f5a60718", "subnet-0c1d2e3f4a5b60718"]
+    security_group_ids = ["sg-0f1e2d3c4b5a69788"]
+  }
+
+  permissions_config {
+    capacity_provider_operator_role_arn = aws_iam_role.fleet-operator.arn
+  }
+}
+
+# 17. A Managed Instances function below the 2 GB minimum and never published: it cannot deploy, and Lambda would
+#     launch no instance for it.
+module "image-resizer" {
+  source                = "../modules/function"
+  name                  = "image-resizer"
+  memory_size           = 1024
+  capacity_provider_arn = aws_lambda_capacity_provider.fleet-one-zone.arn
+}
+
+# 18-21. Durable functions: executions that checkpoint and run for up to a year. Each role may checkpoint its own
+#        function's executions (the function and its versions), except in 21.
+
+# 18. A durable workflow allowed to run for a year and keep its history for 90 days: a stuck execution lives, and
+#     bills, for a year.
+module "renewals" {
+  source                         = "../modules/function"
+  name                           = "renewals"
+  memory_size                    = 512
+  reserved_concurrent_executions = 5
+  publish                        = true
+  durable_config                 = { execution_timeout = 31622400, retention_period = 90 }
+  statements = [
+    { Effect = "Allow", Action = ["lambda:CheckpointDurableExecution", "lambda:GetDurableExecutionState"], Resource = ["arn:aws:lambda:*:*:function:renewals", "arn:aws:lambda:*:*:function:renewals:*"] },
+  ]
+}
+
+resource "aws_cloudwatch_metric_alarm" "renewals-failed" {
+  alarm_name          = "renewals-failed"
+  namespace           = "AWS/Lambda"
+  metric_name         = "DurableExecutionFailed"
+  dimensions          = { FunctionName = module.renewals.function_name }
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+}
+
+# 19. A durable function with no published version and no alias: Lambda invokes durable functions only through a
+#     qualified ARN, so every invocation fails.
+module "fulfilment" {
+  source                         = "../modules/function"
+  name                           = "fulfilment"
+  memory_size                    = 512
+  reserved_concurrent_executions = 5
+  durable_config                 = { execution_timeout = 86400, retention_period = 14 }
+  statements = [
+    { Effect = "Allow", Action = ["lambda:CheckpointDurableExecution", "lambda:GetDurableExecutionState"], Resource = ["arn:aws:lambda:*:*:function:fulfilment", "arn:aws:lambda:*:*:function:fulfilment:*"] },
+  ]
+}
+
+resource "aws_cloudwatch_metric_alarm" "fulfilment-failed" {
+  alarm_name          = "fulfilment-failed"
+  namespace           = "AWS/Lambda"
+  metric_name         = "DurableExecutionFailed"
+  dimensions          = { FunctionName = module.fulfilment.function_name }
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+}
+
+# 20. A durable function no one hears about: a failed execution is not retried, and no alarm or dead-letter queue
+#     tells anyone.
+module "approvals" {
+  source                         = "../modules/function"
+  name                           = "approvals"
+  memory_size                    = 512
+  reserved_concurrent_executions = 5
+  publish                        = true
+  durable_config                 = { execution_timeout = 86400, retention_period = 14 }
+  statements = [
+    { Effect = "Allow", Action = ["lambda:CheckpointDurableExecution", "lambda:GetDurableExecutionState"], Resource = ["arn:aws:lambda:*:*:function:approvals", "arn:aws:lambda:*:*:function:approvals:*"] },
+  ]
+}
+
+# 21. A durable function whose role may not checkpoint: every execution fails at its first step.
+module "refunds" {
+  source                         = "../modules/function"
+  name                           = "refunds"
+  memory_size                    = 512
+  reserved_concurrent_executions = 5
+  publish                        = true
+  durable_config                 = { execution_timeout = 86400, retention_period = 14 }
+}
+
+resource "aws_cloudwatch_metric_alarm" "refunds-failed" {
+  alarm_name          = "refunds-failed"
+  namespace           = "AWS/Lambda"
+  metric_name         = "DurableExecutionFailed"
+  dimensions          = { FunctionName = module.refunds.function_name }
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
 }

@@ -275,5 +275,87 @@ export function antiPatternsPlan(mode: Mode): Record<string, unknown> {
     methodSettings(plan, "reports-api-settings", "reports-api", "reports-api-prod", reportsApi.values, "INFO");
     webAcl(plan, "reports-api-web-acl", "reports-api-web-acl", "reports-api", "reports-api-waf", "reports-api-prod", reportsStage);
 
+    // 14-17. Lambda Managed Instances.
+    const lambdaTrust = json({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+    plan.configure({ type: "aws_iam_role", name: "fleet-operator", expressions: { name: c("fleet-operator"), assume_role_policy: {} } });
+    const operator = plan.add("aws_iam_role", "fleet-operator", { name: "fleet-operator", path: "/", max_session_duration: 3600, force_detach_policies: false, assume_role_policy: lambdaTrust });
+    const managedPolicy = "arn:aws:iam::aws:policy/AWSLambdaManagedEC2ResourceOperator";
+    plan.configure({
+        type: "aws_iam_role_policy_attachment",
+        name: "fleet-operator-policy",
+        expressions: { role: r("aws_iam_role.fleet-operator.name"), policy_arn: c(managedPolicy) },
+    });
+    plan.add("aws_iam_role_policy_attachment", "fleet-operator-policy", { role: operator.name, policy_arn: managedPolicy });
+    const zones = ["subnet-0a1b2c3d4e5f60718", "subnet-0b1c2d3e4f5a60718", "subnet-0c1d2e3f4a5b60718"];
+    const fleet = (name: string, subnets: string[], maxVcpuCount?: number) => {
+        const vpc = { subnet_ids: subnets, security_group_ids: ["sg-0f1e2d3c4b5a69788"] };
+        const scaling = maxVcpuCount ? { capacity_provider_scaling_config: [{ scaling_mode: "Auto", max_vcpu_count: maxVcpuCount }] } : {};
+        plan.configure({
+            type: "aws_lambda_capacity_provider",
+            name,
+            expressions: {
+                name: c(name),
+                ...(maxVcpuCount ? { capacity_provider_scaling_config: c(scaling.capacity_provider_scaling_config) } : {}),
+                vpc_config: [{ subnet_ids: c(subnets), security_group_ids: c(vpc.security_group_ids) }],
+                permissions_config: [{ capacity_provider_operator_role_arn: r("aws_iam_role.fleet-operator.arn") }],
+            },
+        });
+        return plan.add("aws_lambda_capacity_provider", name, {
+            name,
+            ...scaling,
+            vpc_config: [vpc],
+            permissions_config: [{ capacity_provider_operator_role_arn: operator.arn }],
+        });
+    };
+    fleet("fleet-unbounded", zones);
+    const oneZone = fleet("fleet-one-zone", zones.slice(0, 1), 64);
+    fleet("analytics-fleet", zones, 1000);
+    plan.module("image-resizer", functionCall("image-resizer", { memorySize: 1024 }, { capacity_provider_arn: r("aws_lambda_capacity_provider.fleet-one-zone.arn") }));
+    addFunction(plan, [{ call: "image-resizer" }], "image-resizer", { memorySize: 1024, capacityProviderArn: oneZone.arn });
+
+    // 18-21. Durable functions.
+    const durable = (name: string, options: { executionTimeout?: number; retentionPeriod?: number; publish?: boolean; checkpoint?: boolean; alarmed?: boolean }) => {
+        const durableConfig = { executionTimeout: options.executionTimeout ?? 86400, retentionPeriod: options.retentionPeriod ?? 14 };
+        const statements = options.checkpoint === false ? [] : [{ Effect: "Allow", Action: ["lambda:CheckpointDurableExecution", "lambda:GetDurableExecutionState"], Resource: [`arn:aws:lambda:*:*:function:${name}`, `arn:aws:lambda:*:*:function:${name}:*`] }];
+        const args = { memorySize: 512, reservedConcurrentExecutions: 5, publish: options.publish === false ? undefined : true, durableConfig };
+        plan.module(name, functionCall(name, args, options.checkpoint === false ? {} : { statements: c(statements) }));
+        const fn = addFunction(plan, [{ call: name }], name, { ...args, statements });
+        if (options.alarmed === false) return;
+        plan.configure({
+            type: "aws_cloudwatch_metric_alarm",
+            name: `${name}-failed`,
+            expressions: {
+                alarm_name: c(`${name}-failed`),
+                namespace: c("AWS/Lambda"),
+                metric_name: c("DurableExecutionFailed"),
+                dimensions: r(`module.${name}.function_name`),
+                statistic: c("Sum"),
+                period: c(60),
+                evaluation_periods: c(1),
+                threshold: c(1),
+                comparison_operator: c("GreaterThanOrEqualToThreshold"),
+                alarm_actions: r("aws_sns_topic.alerts.arn"),
+            },
+        });
+        plan.add("aws_cloudwatch_metric_alarm", `${name}-failed`, {
+            alarm_name: `${name}-failed`,
+            namespace: "AWS/Lambda",
+            metric_name: "DurableExecutionFailed",
+            dimensions: { FunctionName: fn.function_name },
+            statistic: "Sum",
+            period: 60,
+            evaluation_periods: 1,
+            threshold: 1,
+            comparison_operator: "GreaterThanOrEqualToThreshold",
+            alarm_actions: [alerts.arn],
+            actions_enabled: true,
+            treat_missing_data: "missing",
+        });
+    };
+    durable("renewals", { executionTimeout: 31622400, retentionPeriod: 90 });
+    durable("fulfilment", { publish: false });
+    durable("approvals", { alarmed: false });
+    durable("refunds", { checkpoint: false });
+
     return plan.build();
 }

@@ -5,7 +5,7 @@
 
 terraform {
   required_providers {
-    aws = { source = "hashicorp/aws", version = "~> 6.0" }
+    aws = { source = "hashicorp/aws", version = "~> 6.25" }
   }
 }
 

@@ -36,6 +36,7 @@ resource "aws_lambda_function" "this" {
   memory_size                    = var.memory_size
   timeout                        = var.timeout
   reserved_concurrent_executions = var.reserved_concurrent_executions
+  publish                        = var.publish
 
   tracing_config {
     mode = "Active"
@@ -44,5 +45,23 @@ resource "aws_lambda_function" "this" {
   logging_config {
     log_format = "JSON"
     log_group  = aws_cloudwatch_log_group.this.name
+  }
+
+  # The plan's configuration does not record dynamic blocks: their values are in the plan, their references are not.
+  dynamic "durable_config" {
+    for_each = var.durable_config == null ? [] : [var.durable_config]
+    content {
+      execution_timeout = durable_config.value.execution_timeout
+      retention_period  = durable_config.value.retention_period
+    }
+  }
+
+  dynamic "capacity_provider_config" {
+    for_each = var.capacity_provider_arn == null ? [] : [var.capacity_provider_arn]
+    content {
+      lambda_managed_instances_capacity_provider_config {
+        capacity_provider_arn = capacity_provider_config.value
+      }
+    }
   }
 }

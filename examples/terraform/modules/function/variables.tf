@@ -32,3 +32,21 @@ variable "package" {
   type        = string
   default     = "../handler.zip"
 }
+
+variable "publish" {
+  description = "Publish a version on every change (durable and Managed Instances functions are invoked through one)."
+  type        = bool
+  default     = false
+}
+
+variable "durable_config" {
+  description = "Make it a durable function: { execution_timeout = seconds, retention_period = days } (null: not durable)."
+  type        = object({ execution_timeout = number, retention_period = number })
+  default     = null
+}
+
+variable "capacity_provider_arn" {
+  description = "Run it on Lambda Managed Instances, on this capacity provider (null: on demand)."
+  type        = string
+  default     = null
+}
