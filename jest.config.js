@@ -1,4 +1,9 @@
 /** Jest with ts-jest in transpile-only mode (isolatedModules in tsconfig.json); `npm test` type-checks once with tsc. */
+// Programs the tests run in folders (checkProgram, the CLI) skip ts-node's type-check, as Pulumi does with this
+// variable: tsc has checked them already, and it costs seconds per run. tests/checker/program-run.test.ts turns it
+// back on where the type-check itself is tested.
+process.env.PULUMI_NODEJS_TRANSPILE_ONLY ??= "true";
+
 module.exports = {
     testEnvironment: "node",
     roots: ["<rootDir>/tests", "<rootDir>/components"],

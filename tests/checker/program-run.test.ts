@@ -49,7 +49,7 @@ describe("beforeExit work and the working directory", () => {
     let fromRoot: JsonReport;
 
     test("bucket.onObjectCreated's BucketNotification (made at beforeExit) closes the loop: no-recursive-loops reports it", async () => {
-        const ran = await runProgram(program, { preview: false, ...quiet });
+        const ran = await withEnv({ PULUMI_NODEJS_TRANSPILE_ONLY: undefined }, () => runProgram(program, { preview: false, ...quiet }));
         const notification = byName(ran.resources, "thumbnailer") && ran.resources.find((r) => r.type === "aws:s3/bucketNotification:BucketNotification")!;
         expect(notification).toMatchObject({ name: "thumbnailer", parent: byName(ran.resources, "uploads").urn });
         expect(notification.propertyDependencies.lambdaFunctions).toEqual([ran.resources.find((r) => r.type === "aws:lambda/function:Function")!.urn]);
@@ -84,7 +84,8 @@ describe("TypeScript", () => {
     const program = programDir("type-error");
 
     test("a type error fails the check, as ts-node fails `pulumi preview`", async () => {
-        const result = await check([program, "--policy-pack", packDir("basic"), "--mode", "preview"]);
+        // jest.config.js runs programs transpile-only: the default, type-checked, is what this test is about.
+        const result = await withEnv({ PULUMI_NODEJS_TRANSPILE_ONLY: undefined }, () => check([program, "--policy-pack", packDir("basic"), "--mode", "preview"]));
         expect(result.exitCode).toBe(2);
         expect(result.errors).toEqual([expect.stringContaining(`error: could not run the program ${program}: threw ⨯ Unable to compile TypeScript:`)]);
         expect(result.errors[0]).toContain("index.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.");
