@@ -7,6 +7,8 @@ export type { CheckOptions, CheckOutcome } from "./check";
 export { ConfigError, loadUserConfig, parseUserConfig, reconcileConfig, userConfigFrom } from "./config";
 export type { ConfigProblem, ParsedConfig, PolicySettings, UserConfig } from "./config";
 export { PackClient, PackError, startPack } from "./pack-client";
+export { CAPTURE_TIMEOUT_ENV, runProgram } from "./program-process";
+export type { ProgramRun, ProgramRunOptions } from "./program-process";
 export {
     buildReport,
     FORMATS,
