@@ -38,6 +38,11 @@ export interface AnalyzeOptions extends StartOptions {
     stack?: Partial<StackConfiguration>;
     /** Send AnalyzeStack's resources in an order drawn from this seed, as the engine guarantees no order (tests). */
     shuffleStack?: number;
+    /**
+     * false: report remediations without applying them, as `pulumi policy analyze` does on a stack's state
+     * (pulumi/pulumi pkg/resource/deploy/analyze_snapshot.go); the file inputs (checker/inputs) use it. Default true.
+     */
+    applyRemediations?: boolean;
 }
 
 const WAIVER_PREFIX = "waived:";
@@ -282,7 +287,7 @@ async function runPacks(
                     } else if (r.properties) {
                         const changes = propertyChanges(withSecrets(inputs, resource.secrets), r.properties).map(redactChange);
                         if (changes.length > 0) remediation.changes = changes;
-                        inputs = r.properties;
+                        if (options.applyRemediations !== false) inputs = r.properties;
                     }
                     result.remediations.push(remediation);
                 }

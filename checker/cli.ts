@@ -259,6 +259,8 @@ export async function run(argv: string[], log: (line: string) => void = (l) => p
             mode,
             packs,
             capture: input?.capture ?? capture,
+            // A state or a plan is fixed: remediations are reported, not applied (as `pulumi policy analyze` does).
+            ...(input ? { applyRemediations: false } : {}),
             ...limits,
             onProgress: (m) => log(`serverless-guardrails: ${m}`),
             onWarning: (m) => log(`warning: ${m}`),

@@ -5,6 +5,7 @@
  * The exports are tests/fixtures/stack-exports (scripts/export-stack-fixtures.ts writes them from update-mode captures).
  */
 import * as path from "path";
+import { analyzeResources } from "../../checker/analyze";
 import { readStackState, withoutPropertyDependencies } from "../../checker/inputs/stack-state";
 import { analyze, checkProgram, type AnalysisResult, type CapturedResource } from "../../testing";
 
@@ -38,3 +39,18 @@ describe.each([
         expect(pairs(fromState)).toEqual(expect.arrayContaining(["dlq-alarm on unwatched-dlq", "no-recursive-loops on retrier", "budget-alarm on (stack)"]));
     }, 300_000);
 });
+
+test("a remediation is reported, not applied, as `pulumi policy analyze` does on a state (applyRemediations: false)", async () => {
+    const resources = exported("anti-patterns");
+    const packs = [{ dir: path.join(ROOT, "policies"), config: { "lambda-memory-size": { enforcementLevel: "remediate" as const } } }];
+    const memory = (result: AnalysisResult) => {
+        const thumbnailer = result.resources.find((r) => r.name === "thumbnailer")!.urn;
+        return {
+            remediated: result.remediations.some((r) => r.policy === "lambda-memory-size" && r.urn === thumbnailer && (r.changes?.length ?? 0) > 0),
+            violation: result.violations.some((v) => v.policy === "lambda-memory-size" && v.urn === thumbnailer && v.enforcementLevel === "mandatory"),
+        };
+    };
+    const [reported, applied] = await Promise.all([analyzeResources(resources, { packs, applyRemediations: false }), analyzeResources(resources, { packs })]);
+    expect(memory(reported)).toEqual({ remediated: true, violation: true });
+    expect(memory(applied)).toEqual({ remediated: true, violation: false });
+}, 300_000);
