@@ -7,13 +7,15 @@
  * components and provider resources included), in snapshot order. Analyze and Remediate get the
  * resource's stored `inputs`; remediations are reported, not applied. AnalyzeStack gets its
  * `outputs`, `parent`, `dependencies` and `propertyDependencies`. Both carry the resource's provider
- * (URN, type, name and inputs) when its reference names a provider in the snapshot.
+ * (URN, type, name and inputs) when its reference names a provider in the snapshot. Stored secrets reach the pack
+ * marked secret (their paths in `secrets`), decrypted when the export holds their plaintext (`--show-secrets`).
  * The format is apitype.DeploymentV3 / ResourceV3 (sdk/go/common/apitype/core.go).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { UNKNOWN_SENTINEL } from "../mocks";
 import type { CapturedResource, SourcePosition } from "../types";
+import { secretPaths } from "../secrets";
 import { InputError, isRecord, kindOf, readJsonFile } from "./input-error";
 
 const SIG = "4dabf18193072939515e22adb298388d";
@@ -130,6 +132,9 @@ export function stackStateFrom(document: unknown, file = "stack export", options
             inputs: decoder.properties(entry.inputs),
             outputs: decoder.properties(entry.outputs),
         };
+        // The engine sends stored secrets to the pack still marked (analyzer_plugin.go marshals with KeepSecrets).
+        const secrets = [...new Set([...secretPaths(entry.inputs), ...secretPaths(entry.outputs)])];
+        if (secrets.length > 0) resource.secrets = secrets;
         if (typeof entry.parent === "string" && entry.parent) resource.parent = entry.parent;
         const provider = typeof entry.provider === "string" ? providerUrnOf(entry.provider) : undefined;
         if (provider) resource.provider = provider;

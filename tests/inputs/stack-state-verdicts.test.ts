@@ -6,7 +6,7 @@
  */
 import * as path from "path";
 import { analyzeResources } from "../../checker/analyze";
-import { readStackState, withoutPropertyDependencies } from "../../checker/inputs/stack-state";
+import { readStackState, stackStateFrom, withoutPropertyDependencies } from "../../checker/inputs/stack-state";
 import { analyze, checkProgram, type AnalysisResult, type CapturedResource } from "../../testing";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -54,3 +54,29 @@ test("a remediation is reported, not applied, as `pulumi policy analyze` does on
     expect(memory(reported)).toEqual({ remediated: true, violation: true });
     expect(memory(applied)).toEqual({ remediated: true, violation: false });
 }, 300_000);
+
+test("a secret stored in the state reaches the pack marked: the message shows [secret], not the value", async () => {
+    const secret = (value: unknown) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", plaintext: JSON.stringify(value) });
+    const fn = "urn:pulumi:dev::p::aws:lambda/function:Function::f";
+    const state = stackStateFrom({
+        version: 3,
+        deployment: {
+            resources: [
+                { urn: "urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev", custom: false, type: "pulumi:pulumi:Stack" },
+                {
+                    urn: fn,
+                    custom: true,
+                    id: "f",
+                    type: "aws:lambda/function:Function",
+                    inputs: { runtime: "nodejs24.x", handler: "index.handler", role: "arn:aws:iam::123456789012:role/r", memorySize: secret(64), timeout: 30 },
+                    outputs: { arn: "arn:aws:lambda:us-east-1:123456789012:function:f", memorySize: secret(64), timeout: 30 },
+                },
+            ],
+        },
+    });
+    const result = await analyze(state.resources);
+    const memory = result.violations.filter((v) => v.policy === "lambda-memory-size" && v.urn === fn).map((v) => v.message);
+    expect(memory.length).toBe(1);
+    expect(memory[0]).toContain("[secret]");
+    expect(memory[0]).not.toMatch(/\b64\b/);
+}, 120_000);

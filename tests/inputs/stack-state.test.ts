@@ -87,7 +87,7 @@ describe("reading a stack export", () => {
         expect(resources.map((r) => r.name)).toEqual(["p-dev"]);
     });
 
-    test("secrets: a plaintext secret reaches the pack unwrapped; an encrypted one is unknown, and counted", () => {
+    test("secrets: a plaintext secret is decrypted and its path kept for the mark; an encrypted one is unknown, and counted", () => {
         const state = stackStateFrom(
             exportOf([
                 {
@@ -104,6 +104,7 @@ describe("reading a stack export", () => {
         );
         expect(state.resources[0].inputs).toEqual({ environment: { variables: { TOKEN: "abc" } }, memorySize: UNKNOWN, role: "r-1" });
         expect(state.encryptedSecrets).toBe(1);
+        expect(state.resources[0].secrets).toEqual(["environment.variables.TOKEN", "memorySize"]);
     });
 
     test.each([
