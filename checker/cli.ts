@@ -244,6 +244,7 @@ export async function run(argv: string[], log: (line: string) => void = (l) => p
                     progressEvery: PROGRESS_EVERY,
                     onProgress: (count, ms) => log(`serverless-guardrails: ${count} resources registered so far (${perSecond(count, ms)})`),
                     onOutput: (text) => log(text.replace(/\n$/, "")),
+                    onWarning: (message) => log(`warning: ${message}`),
                 });
                 configPlaceholders = ran.placeholders;
                 const config = ran.stackFile ? `config from ${path.relative(process.cwd(), ran.stackFile) || ran.stackFile}` : "no stack config file";

@@ -59,6 +59,8 @@ export interface ProgramRunOptions extends CaptureOptions {
     progressEvery?: number;
     /** Where the program's own output goes (its stdout and stderr both): default this process's stderr, never stdout. */
     onOutput?: (text: string) => void;
+    /** Called with what is likely a mistake in the folder but not an error (default: "warning: ..." on stderr). */
+    onWarning?: (message: string) => void;
 }
 
 export interface ProgramRun {
@@ -191,6 +193,19 @@ function childEntry(): string[] {
     return ["-e", `require(${JSON.stringify(tsNode)}).register(${JSON.stringify(options)}); require(${JSON.stringify(path.join(__dirname, "program-child.ts"))});`];
 }
 
+/**
+ * With entry "." Pulumi's host runs the `main`/`exports` of the nearest package.json above the working directory
+ * (cmd/run/run.js npmPackageRootFromProgramPath). One above the project folder is most likely not the program's.
+ */
+function foreignPackageJson(program: ProgramFolder): string | undefined {
+    if (program.entryPoint !== ".") return undefined;
+    for (let dir = program.workDir; ; dir = path.dirname(dir)) {
+        const manifest = ["package.json", "package.yaml"].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+        if (manifest) return dir === program.dir || dir.startsWith(program.dir + path.sep) ? undefined : manifest;
+        if (path.dirname(dir) === dir) return undefined;
+    }
+}
+
 /** "(at index.ts:4:7)" in a message from the child (relative to the program's folder) made relative to this process's folder. */
 function relocated(message: string, workDir: string): string {
     return message.replace(/\(at ([^()\s]+):(\d+):(\d+)\)/g, (whole, file: string, line: string, column: string) => {
@@ -231,7 +246,14 @@ export async function runProgram(dir: string, options: ProgramRunOptions = {}): 
         throw new CaptureError(label, (error as Error).message, error);
     }
     const region = awsRegion(config.values);
-    const { onProgress, onOutput = (text: string) => process.stderr.write(text), progressEvery = 500, onResource, ...captureOptions } = options;
+    const { onProgress, onOutput = (text: string) => process.stderr.write(text), progressEvery = 500, onResource, onWarning, ...captureOptions } = options;
+    const foreign = foreignPackageJson(program);
+    if (foreign) {
+        (onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`)))(
+            `${program.dir} has no package.json: as Pulumi's Node.js host does, the program's entry is the main (or exports) of ${foreign}, ` +
+                "outside the project. Give the program its own package.json, or name its entry file in Pulumi.yaml's main",
+        );
+    }
     const request: ChildRequest = {
         dir: program.dir,
         options: {

@@ -196,6 +196,28 @@ describe("multi-language components", () => {
     });
 });
 
+test("no package.json in the program's folder: the nearest one above decides the entry, as with Pulumi, and a warning says so", async () => {
+    const outer = tempDir("sg-outer-");
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(outer, "node_modules"), "dir");
+    fs.writeFileSync(path.join(outer, "package.json"), JSON.stringify({ name: "outer", main: "other.js" }));
+    fs.writeFileSync(path.join(outer, "other.js"), 'new (require("@pulumi/aws/sqs").Queue)("from-outer");\n');
+    const app = path.join(outer, "app");
+    fs.mkdirSync(app);
+    fs.writeFileSync(path.join(app, "Pulumi.yaml"), "name: app\nruntime: nodejs\nconfig:\n  aws:region: us-east-1\n");
+    fs.writeFileSync(path.join(app, "index.js"), 'new (require("@pulumi/aws/sqs").Queue)("from-app");\n');
+    const warnings: string[] = [];
+    const ran = await runProgram(app, { onWarning: (m) => warnings.push(m), ...quiet });
+    expect(names(ran.resources)).toEqual(["pulumi:pulumi:Stack app-dev", "aws:sqs/queue:Queue from-outer"]);
+    expect(warnings).toEqual([
+        `${app} has no package.json: as Pulumi's Node.js host does, the program's entry is the main (or exports) of ${path.join(outer, "package.json")}, outside the project. ` +
+            "Give the program its own package.json, or name its entry file in Pulumi.yaml's main",
+    ]);
+    fs.writeFileSync(path.join(app, "package.json"), JSON.stringify({ name: "app" }));
+    warnings.length = 0;
+    expect(names((await runProgram(app, { onWarning: (m) => warnings.push(m), ...quiet })).resources)).toEqual(["pulumi:pulumi:Stack app-dev", "aws:sqs/queue:Queue from-app"]);
+    expect(warnings).toEqual([]);
+});
+
 test("the repository's own programs still run from their Pulumi.yaml (main names the file)", () => {
     // With `main` a folder, Pulumi's host would run the package.json main/exports above it (the library's dist).
     for (const file of ["Pulumi.yaml", "examples/anti-patterns/Pulumi.yaml"]) expect(fs.readFileSync(path.join(ROOT, file), "utf8")).toMatch(/^main: \S+\.ts$/m);
