@@ -5,6 +5,7 @@
  * case names the file and line where the program made the resource.
  */
 import type { CapturedResource } from "../types";
+import { STACK_TYPE } from "./locate";
 import { describeChange, describeWhere, Finding, Location, ReportModel } from "./model";
 import { tool } from "./tool";
 
@@ -26,8 +27,6 @@ interface Case {
     location?: Location;
     findings: Finding[];
 }
-
-const STACK_TYPE = "pulumi:pulumi:Stack";
 
 export function junitReport(model: ReportModel): string {
     const stack = model.resources.find((r) => r.type === STACK_TYPE);

@@ -3,9 +3,10 @@
  * remediation and waiver, each with the part of the check it came from, the resource it is about
  * (with the components around it) and where in the program's code that resource was made.
  */
-import * as fs from "fs";
-import * as path from "path";
-import type { AnalysisResult, CapturedResource, PolicyDetails, PropertyChange, SourcePosition, Violation } from "../types";
+import type { AnalysisResult, CapturedResource, PolicyDetails, PropertyChange, Violation } from "../types";
+import { Locator, shortType } from "./locate";
+
+export { findRepoRoot, shortType } from "./locate";
 
 /** Which run a finding comes from: the engine-faithful preview, or the update-mode run of the same program. */
 export type Part = "preview" | "update";
@@ -108,28 +109,11 @@ export interface ReportModel {
     locate(urn: string | undefined): Location;
 }
 
-const STACK_TYPE = "pulumi:pulumi:Stack";
 /** The engine's can't-run notice (@pulumi/policy server.js): a prefix, then the UnknownValueError's text. */
 const NOTICE_PREFIX = /^can't run (?:policy|remediation) '.*?' from policy pack '.*?' during preview: /;
 /** UnknownValueError's own text (proxy.js); a pack may say more, with the path after " at " all the same. */
 const UNKNOWN_VALUE = /^\w+ value at \.(\S+) can't be known during preview\s*$/;
 const UNKNOWN_PATH = / at \.(\S+)/;
-
-export function findRepoRoot(dir: string): string {
-    for (let current = path.resolve(dir); ; ) {
-        if (fs.existsSync(path.join(current, ".git"))) return current;
-        const parent = path.dirname(current);
-        if (parent === current) return path.resolve(dir);
-        current = parent;
-    }
-}
-
-const posix = (p: string) => p.split(path.sep).join("/");
-
-/** The last part of a type token: `aws:sqs/queue:Queue` -> `Queue`, `serverless-guardrails:index:DeadLetterQueue` -> `DeadLetterQueue`. */
-export function shortType(type: string): string {
-    return type.split(":").pop() || type;
-}
 
 /** The engine's message starts with the policy's description and a newline; the rest is what it says about this resource. */
 function ownMessage(v: Violation, description: string | undefined): string {
@@ -137,99 +121,6 @@ function ownMessage(v: Violation, description: string | undefined): string {
     if (prefix && v.message.startsWith(prefix + "\n")) return v.message.slice(prefix.length + 1);
     if (prefix && v.message === prefix) return "";
     return v.message;
-}
-
-class Locator {
-    readonly byUrn: Map<string, CapturedResource>;
-    private readonly byName = new Map<string, CapturedResource[]>();
-    readonly programDir: string;
-    readonly repoRoot: string;
-    private readonly stackFile: string;
-    private readonly stackName?: string;
-
-    constructor(resources: CapturedResource[], context: ReportContext) {
-        this.byUrn = new Map(resources.map((r) => [r.urn, r]));
-        for (const r of resources) {
-            const list = this.byName.get(r.name) ?? [];
-            list.push(r);
-            this.byName.set(r.name, list);
-        }
-        this.programDir = path.resolve(context.programDir ?? process.cwd());
-        this.repoRoot = context.repoRoot ? path.resolve(context.repoRoot) : findRepoRoot(this.programDir);
-        this.stackFile = context.stackFile
-            ? path.resolve(context.stackFile)
-            : (["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(this.programDir, f)).find((f) => fs.existsSync(f)) ?? path.join(this.programDir, "Pulumi.yaml"));
-        this.stackName = resources.find((r) => r.type === STACK_TYPE)?.name;
-    }
-
-    location(position: SourcePosition): Location {
-        return {
-            file: posix(path.relative(this.programDir, position.file)) || path.basename(position.file),
-            repoFile: posix(path.relative(this.repoRoot, position.file)) || path.basename(position.file),
-            line: position.line,
-            column: position.column,
-        };
-    }
-
-    private usable(r: CapturedResource | undefined): SourcePosition | undefined {
-        const p = r?.sourcePosition;
-        if (!p || r!.type === STACK_TYPE) return undefined;
-        return p.file.includes(`${path.sep}node_modules${path.sep}`) ? undefined : p;
-    }
-
-    ancestors(r: CapturedResource): CapturedResource[] {
-        const chain: CapturedResource[] = [];
-        const seen = new Set<string>([r.urn]);
-        for (let parent = r.parent ? this.byUrn.get(r.parent) : undefined; parent && parent.type !== STACK_TYPE && !seen.has(parent.urn); ) {
-            chain.unshift(parent);
-            seen.add(parent.urn);
-            parent = parent.parent ? this.byUrn.get(parent.parent) : undefined;
-        }
-        return chain;
-    }
-
-    subject(urn: string | undefined): Subject {
-        const r = urn ? this.byUrn.get(urn) : undefined;
-        if (!r) {
-            if (!urn) return { name: this.stackName, ancestors: [], stack: true };
-            const parts = urn.split("::");
-            return parts.length >= 4
-                ? { urn, type: parts[2].split("$").pop(), name: parts[3], ancestors: [], stack: false }
-                : { urn, ancestors: [], stack: false };
-        }
-        return { urn, type: r.type, name: r.name, ancestors: this.ancestors(r).map((a) => ({ type: a.type, name: a.name })), stack: r.type === STACK_TYPE };
-    }
-
-    /** The outermost enclosing resource's position (a component's construction site), else the resource's own, else the stack file. */
-    where(urn: string | undefined): { location: Location; madeAt?: Location } {
-        const r = urn ? this.byUrn.get(urn) : undefined;
-        const fallback: Location = this.location({ file: this.stackFile, line: 1, column: 1 });
-        if (!r) return { location: fallback };
-        const own = this.usable(r);
-        const chain = this.ancestors(r);
-        const outer = chain.map((a) => this.usable(a)).find((p): p is SourcePosition => !!p);
-        const primary = outer ?? own;
-        if (!primary) return { location: fallback };
-        const location = this.location(primary);
-        const inProgram = own && !path.relative(this.programDir, own.file).startsWith("..");
-        if (own && own !== primary && inProgram) return { location, madeAt: this.location(own) };
-        return { location };
-    }
-
-    /** The resource a stack policy's can't-run notice names: our pack puts the resource's name first in the unknown's path. */
-    named(pathText: string): CapturedResource | undefined {
-        let best: CapturedResource[] = [];
-        let bestLength = 0;
-        for (const [name, list] of this.byName) {
-            if ((pathText === name || pathText.startsWith(name + ".")) && name.length > bestLength) {
-                best = list;
-                bestLength = name.length;
-            }
-        }
-        if (best.length <= 1) return best[0];
-        const next = pathText.slice(bestLength + 1).split(".")[0];
-        return best.find((r) => next in (r.outputs ?? {}) || next in (r.inputs ?? {})) ?? best[0];
-    }
 }
 
 /** Mode both: which items of the merged result the update part gave (by identity), and which notices it judged. */
