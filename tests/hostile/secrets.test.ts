@@ -144,6 +144,29 @@ describe("messages show a value only when it is not secret", () => {
     });
 });
 
+describe("stack policies show a value only when it is not secret", () => {
+    beforeAll(() => configure(pack));
+
+    /** A queue, a function reserving `reserved` and a mapping between them with maximumConcurrency 10. */
+    const stack = (reserved: unknown) => {
+        const queue = resource(T.sqsQueue, "jobs", { name: "jobs", arn: SQS, visibilityTimeoutSeconds: 300 });
+        const worker = fn({ name: "worker", reservedConcurrentExecutions: reserved });
+        const mapping = resource(T.lambdaEventSourceMapping, "jobs-mapping", { eventSourceArn: SQS, functionName: "worker", scalingConfig: { maximumConcurrency: 10 } });
+        return [
+            { ...queue, dependencies: [], propertyDependencies: {} },
+            { ...worker, dependencies: [], propertyDependencies: {} },
+            { ...mapping, dependencies: [queue.urn, worker.urn], propertyDependencies: { eventSourceArn: [queue.urn], functionName: [worker.urn] } },
+        ];
+    };
+    const messages = async (reserved: unknown) =>
+        (await pack.analyzeStack(stack(reserved))).diagnostics.filter((d) => d.policyName === "lambda-concurrency-quota").map((d) => d.message.split("\n").pop());
+
+    test("lambda-concurrency-quota: a secret reservation is named, not shown", async () => {
+        expect(await messages(5)).toEqual([expect.stringContaining("reserves 5 concurrent executions, less than the `scalingConfig.maximumConcurrency` 10")]);
+        expect(await messages(secret(5))).toEqual([expect.stringContaining("reserves [secret] concurrent executions, less than the `scalingConfig.maximumConcurrency` 10")]);
+    });
+});
+
 describe("requests the engine never sends", () => {
     test("Remediate and Analyze without properties are answered (read as no properties)", async () => {
         await configure(pack, { "lambda-memory-size": "remediate" });
