@@ -6,9 +6,20 @@ import { isLambdaRuntime, lambdaArchitectures } from "./validate";
 import { plainString } from "./arns";
 import { assumeRolePolicy, policyDocument, type PolicyStatementArgs } from "./iam";
 
+/** Lambda's X-Ray tracing modes (`tracingConfig.mode`). */
+export const TracingMode = { Active: "Active", PassThrough: "PassThrough" } as const;
+export type TracingMode = (typeof TracingMode)[keyof typeof TracingMode];
+
+/** The formats Lambda writes a function's logs in (`loggingConfig.logFormat`). */
+export const LogFormat = { JSON: "JSON", Text: "Text" } as const;
+export type LogFormat = (typeof LogFormat)[keyof typeof LogFormat];
+
 /** The settings of a function whose code the component ships itself; each default passes the policy pack. */
 export interface FunctionSettings {
-    /** Default `nodejs24.x`. */
+    /**
+     * A Lambda runtime identifier, e.g. `nodejs24.x` or `python3.13`. Default `nodejs24.x`. A plain string, not a
+     * union, so that a runtime newer than this package still type-checks (it is validated by its format).
+     */
     runtime?: string;
     /** MB, 128-10240. Default 1024 (the 128 MB platform default gets the smallest CPU share). */
     memorySize?: number;
@@ -17,11 +28,11 @@ export interface FunctionSettings {
     /** At least 1. Default 10: bounds what one function can take from the account's shared pool. */
     reservedConcurrentExecutions?: number;
     /** X-Ray tracing mode. Default `Active`. */
-    tracingMode?: string;
+    tracingMode?: TracingMode;
     /** Days the log group keeps logs (a CloudWatch retention value). Default 30. */
     logRetentionInDays?: number;
-    /** `JSON` or `Text`. Default `JSON`. */
-    logFormat?: string;
+    /** `JSON` or `Text`. Default `JSON` (Logs Insights can query it by field). */
+    logFormat?: LogFormat;
     /** e.g. `["arm64"]`. Default: the platform's (x86_64). */
     architectures?: string[];
 }
@@ -45,8 +56,11 @@ export interface FunctionArgs extends FunctionSettings {
     code: pulumi.Input<pulumi.asset.Archive>;
     /** Module and export of the handler. Default `index.handler`. */
     handler?: string;
+    /** Environment variables of the function. */
     environment?: { [key: string]: pulumi.Input<string> };
+    /** ARNs of Lambda layer versions to add (at most 5). */
     layers?: pulumi.Input<string>[];
+    /** The function's description in the Lambda console. */
     description?: string;
     /** Extra statements for the function's role (what the handler itself calls), scoped to named resources. */
     policyStatements?: PolicyStatementArgs[];
@@ -96,9 +110,9 @@ export function validateFunctionArgs(errors: ArgumentErrors, argument: string, a
     else errors.integerInRange(`${argument}.memorySize`, args.memorySize, 128, 10240);
     errors.integerInRange(`${argument}.timeout`, args.timeout, 1, 900);
     if (!managed) errors.integerInRange(`${argument}.reservedConcurrentExecutions`, args.reservedConcurrentExecutions, 1, 10000);
-    errors.oneOf(`${argument}.tracingMode`, args.tracingMode, ["Active", "PassThrough"]);
+    errors.oneOf(`${argument}.tracingMode`, args.tracingMode, Object.values(TracingMode));
     errors.oneOf(`${argument}.logRetentionInDays`, args.logRetentionInDays, logRetentionDays);
-    errors.oneOf(`${argument}.logFormat`, args.logFormat, ["JSON", "Text"]);
+    errors.oneOf(`${argument}.logFormat`, args.logFormat, Object.values(LogFormat));
     if (args.runtime !== undefined && (typeof args.runtime !== "string" || !isLambdaRuntime(args.runtime))) {
         errors.add(`${argument}.runtime`, `must be a Lambda runtime identifier such as nodejs24.x (got ${JSON.stringify(args.runtime)})`);
     }

@@ -62,7 +62,7 @@ describe("validateFunctionArgs", () => {
             timeout: 901,
             reservedConcurrentExecutions: 0,
             logRetentionInDays: 10,
-            tracingMode: "On",
+            tracingMode: "On" as never,
             runtime: "",
         });
         expect(() => errors.throwIfAny()).toThrow(ComponentArgumentError);

@@ -6,7 +6,7 @@
  */
 import * as path from "path";
 import { run } from "../../checker/cli";
-import { analyzeRequest, type PackClient } from "../../checker/pack-client";
+import { analyzeRequest, type PackClient, type StackResource } from "../../checker/pack-client";
 import { T } from "../../policies/lib/types";
 import { configure, HOSTILE_FIXTURES, isSecret, resource, secret, startPack } from "./helpers";
 
@@ -148,13 +148,13 @@ describe("stack policies show a value only when it is not secret", () => {
     beforeAll(() => configure(pack));
 
     /** A queue, a function reserving `reserved` and a mapping between them with maximumConcurrency 10. */
-    const stack = (reserved: unknown) => {
+    const stack = (reserved: unknown): StackResource[] => {
         const queue = resource(T.sqsQueue, "jobs", { name: "jobs", arn: SQS, visibilityTimeoutSeconds: 300 });
         const worker = fn({ name: "worker", reservedConcurrentExecutions: reserved });
         const mapping = resource(T.lambdaEventSourceMapping, "jobs-mapping", { eventSourceArn: SQS, functionName: "worker", scalingConfig: { maximumConcurrency: 10 } });
         return [
-            { ...queue, dependencies: [], propertyDependencies: {} },
-            { ...worker, dependencies: [], propertyDependencies: {} },
+            { ...queue, dependencies: [], propertyDependencies: {} as Record<string, string[]> },
+            { ...worker, dependencies: [], propertyDependencies: {} as Record<string, string[]> },
             { ...mapping, dependencies: [queue.urn, worker.urn], propertyDependencies: { eventSourceArn: [queue.urn], functionName: [worker.urn] } },
         ];
     };
