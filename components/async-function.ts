@@ -114,14 +114,14 @@ export class AsyncFunction extends pulumi.ComponentResource {
 
     /**
      * Lets an SNS topic, EventBridge rule or S3 bucket invoke the function, and nothing else of that service.
-     * `role` names the permission: `${name}-invoke-${role}`.
+     * `permissionName` names the permission: `${name}-invoke-${permissionName}` (a name suffix, not an IAM role).
      */
-    grantInvoke(role: string, invoker: InvokerArgs): aws.lambda.Permission {
-        const errors = new ArgumentErrors("AsyncFunction.grantInvoke", `${nameOf(this)}-invoke-${role}`);
+    grantInvoke(permissionName: string, invoker: InvokerArgs): aws.lambda.Permission {
+        const errors = new ArgumentErrors("AsyncFunction.grantInvoke", `${nameOf(this)}-invoke-${permissionName}`);
         validateInvoker(errors, "invoker", invoker);
         errors.throwIfAny();
         return new aws.lambda.Permission(
-            `${nameOf(this)}-invoke-${role}`,
+            `${nameOf(this)}-invoke-${permissionName}`,
             {
                 function: this.function.name,
                 action: "lambda:InvokeFunction",

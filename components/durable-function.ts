@@ -120,14 +120,14 @@ export class DurableFunction extends pulumi.ComponentResource {
 
     /**
      * Lets an SNS topic, EventBridge rule or S3 bucket invoke the function's alias, and nothing else of that service.
-     * Point the source at `aliasArn`. `role` names the permission: `${name}-invoke-${role}`.
+     * Point the source at `aliasArn`. `permissionName` names the permission: `${name}-invoke-${permissionName}` (a name suffix, not an IAM role).
      */
-    grantInvoke(role: string, invoker: InvokerArgs): aws.lambda.Permission {
-        const errors = new ArgumentErrors("DurableFunction.grantInvoke", `${nameOf(this)}-invoke-${role}`);
+    grantInvoke(permissionName: string, invoker: InvokerArgs): aws.lambda.Permission {
+        const errors = new ArgumentErrors("DurableFunction.grantInvoke", `${nameOf(this)}-invoke-${permissionName}`);
         validateInvoker(errors, "invoker", invoker);
         errors.throwIfAny();
         return new aws.lambda.Permission(
-            `${nameOf(this)}-invoke-${role}`,
+            `${nameOf(this)}-invoke-${permissionName}`,
             {
                 function: this.function.name,
                 qualifier: this.alias.name,

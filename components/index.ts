@@ -1,6 +1,7 @@
 // The public surface: the components, their arguments and defaults. Validation and ARN helpers stay internal.
 export { ComponentArgumentError } from "./lib/argument-errors";
 export type { CapacityProviderArgs, FunctionArgs } from "./lib/function";
+export { LogFormat, TracingMode } from "./lib/function";
 export type { PolicyStatementArgs } from "./lib/iam";
 export { DeadLetterQueue, deadLetterQueueDefaults } from "./dead-letter-queue";
 export type { DeadLetterQueueArgs, QueueSenderArgs } from "./dead-letter-queue";
