@@ -138,7 +138,7 @@ export async function measureTypeCheck(log: (m: string) => void): Promise<{ with
     const args = [BIN, "check", PROGRAM, "--config", `units=${unitsFor(1000)}`, "--mode", "preview", "--format", "json", "--output", os.devNull];
     log("program check: 1,000 resources with and without the type-check");
     const withoutMs = (await measure(args, { ...process.env, PULUMI_NODEJS_TRANSPILE_ONLY: "true", [CAPTURE_TIMEOUT_ENV]: String(LIMIT_MS) })).ms;
-    const env = { ...process.env, [CAPTURE_TIMEOUT_ENV]: String(LIMIT_MS) };
+    const env: NodeJS.ProcessEnv = { ...process.env, [CAPTURE_TIMEOUT_ENV]: String(LIMIT_MS) };
     delete env.PULUMI_NODEJS_TRANSPILE_ONLY;
     const withMs = (await measure(args, env)).ms;
     return { withMs, withoutMs };

@@ -7,7 +7,7 @@ import * as path from "path";
 import { parseArgs, UsageError } from "../../checker/cli";
 import { programFolder } from "../../checker/load-program";
 import { parseConfigPairs } from "../../checker/program-config";
-import { awsRegion, captureTimeLimit, CAPTURE_TIMEOUT_ENV } from "../../checker/program-process";
+import { awsRegion, captureTimeLimit, CAPTURE_TIMEOUT_ENV } from "../../checker/program-settings";
 import { removeCopies, tempDir } from "./helpers";
 
 afterAll(removeCopies);
