@@ -238,6 +238,8 @@ export async function survivesMalformed(policy: StackValidationPolicy, graph: re
     for (const [i, variant] of [...randomGraphs, ...malformedVariants(graph, seed, count)].entries()) {
         try {
             await analyzeStack(policy, variant);
+            // The variants of the given graph once more as a first preview's planned state (unknowns everywhere the provider computes).
+            if (i >= count) await analyzeStack(policy, atPlannedState(variant), {}, { asIs: true });
         } catch (e) {
             const which = i < count ? `random graph ${i}` : `variant ${i - count} of the given graph`;
             throw new Error(`${policy.name} threw on ${which} (seed ${seed}): ${(e as Error).stack}`);
