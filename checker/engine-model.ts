@@ -143,7 +143,7 @@ export function stateOfInputs(value: unknown): any {
 }
 
 /** `tagsAll` as Terraform's plan knows it (verify.SetTagsDiff): the tags; unknown while they are. */
-function tagsAllOf(checked: Record<string, unknown>): unknown {
+export function tagsAllOf(checked: Record<string, unknown>): unknown {
     const tags = checked.tags;
     if (containsUnknown(tags)) return UNKNOWN_SENTINEL;
     return isRecord(tags) ? { ...tags } : {};
@@ -186,5 +186,3 @@ export function emptyValueOf(kind: string): unknown {
             return undefined;
     }
 }
-
-export { tagsAllOf };
