@@ -263,6 +263,8 @@ async function runPacks(
     const every = options.progressEvery ?? 500;
     const stack = scope.stack ?? true;
     const result: AnalysisResult = { resources, violations: [], waivers: [], remediations: [], policyPacks };
+    // The engine sends ConfigureStack once, when it starts the pack (analyzer_plugin.go NewAnalyzer); a session's packs
+    // start before the program has run and may judge a preview and then an update, so each run sends its own.
     for (const pack of packs) await pack.client.configureStack(stackConfiguration(resources, options.stack));
     // The engine registers, analyzes and passes to AnalyzeStack the default providers too.
     const registered = withDefaultProviders(resources);
