@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+/**
+ * `node scripts/prune-outputs.js <outDir>`: deletes the compiled files in <outDir> whose TypeScript source (same
+ * path under the repository root, as `rootDir: "."` lays them out) no longer exists. The build is incremental
+ * (tsc --incremental, its build info kept in <outDir>, so deleting <outDir> forces a full build), and tsc never
+ * deletes what it emitted for a source that was deleted or renamed: a stale dist/checker/report.js once
+ * shadowed the checker/report/ folder that replaced it.
+ */
+const fs = require("fs");
+const path = require("path");
+
+const root = path.join(__dirname, "..");
+const outDir = path.resolve(root, process.argv[2] ?? "dist");
+const compiled = /(\.d\.ts|\.js\.map|\.js)$/;
+
+function prune(dir) {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+            prune(file);
+            if (fs.readdirSync(file).length === 0) fs.rmdirSync(file);
+            continue;
+        }
+        const suffix = compiled.exec(entry.name)?.[1];
+        if (!suffix) continue;
+        const source = path.join(root, path.relative(outDir, file)).slice(0, -suffix.length);
+        if (![".ts", ".tsx"].some((ext) => fs.existsSync(source + ext))) fs.rmSync(file);
+    }
+}
+
+if (fs.existsSync(outDir)) prune(outDir);
