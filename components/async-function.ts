@@ -9,30 +9,39 @@ import { DeadLetterQueue, validateDeadLetterQueueArgs, type DeadLetterQueueArgs 
 
 /** A service that invokes the function asynchronously, only on behalf of one source. */
 export interface InvokerArgs {
-    /** `sns`, `events` or `s3` (or its principal, e.g. `sns.amazonaws.com`). */
+    /** `sns`, `events` or `s3`, or that service's principal (e.g. `sns.amazonaws.com`). Required. */
     service: string;
-    /** The topic, rule or bucket ARN; the permission is limited to it. */
+    /** The topic, rule or bucket ARN; the permission is limited to it. Required; when known, an ARN of `service`. */
     sourceArn: pulumi.Input<string>;
-    /** The bucket owner's account, for S3 (bucket ARNs hold no account id). */
+    /** The bucket owner's account id, for S3 (bucket ARNs hold no account id). Default: none. */
     sourceAccount?: pulumi.Input<string>;
 }
 
+/** The arguments of an `AsyncFunction`; only `function.code` is required. */
 export interface AsyncFunctionArgs {
+    /** The function that is invoked asynchronously. Required (at least `code`). */
     function: FunctionArgs;
-    /** Retries after a failed asynchronous invocation, 0-2. Default 2. */
+    /** Retries after a failed asynchronous invocation, a whole number from 0 to 2. Default 2. */
     maximumRetryAttempts?: number;
-    /** Seconds an event may wait to be processed, 60-21600. Default 3600. */
+    /** Seconds an event may wait to be processed, a whole number from 60 to 21600. Default 3600. */
     maximumEventAgeInSeconds?: number;
-    /** Where failed events go: a standard SQS queue, SNS topic, EventBridge bus, S3 bucket or Lambda function ARN. Default: a new `DeadLetterQueue`. */
+    /**
+     * Where failed events go: an SQS queue, SNS topic, EventBridge bus, S3 bucket or Lambda function ARN, not a FIFO
+     * queue or topic (Lambda cannot deliver to one). The role is allowed to send there. Default: a new `DeadLetterQueue`.
+     */
     onFailureDestinationArn?: pulumi.Input<string>;
-    /** Where successful invocations' records go (same kinds of target). Default: none. */
+    /** Where successful invocations' records go (the same kinds of target, not FIFO). Default: none. */
     onSuccessDestinationArn?: pulumi.Input<string>;
-    /** Settings of the default dead-letter queue (when `onFailureDestinationArn` is not given). */
+    /**
+     * Settings of the default dead-letter queue; only without `onFailureDestinationArn`, and not `fifo: true` (Lambda
+     * cannot deliver to a FIFO queue). Default: a `DeadLetterQueue`'s defaults.
+     */
     deadLetterQueue?: DeadLetterQueueArgs;
-    /** Services allowed to invoke the function, each scoped to its source. Or call `grantInvoke` later. */
+    /** Services allowed to invoke the function, each scoped to its source. Or call `grantInvoke` later. Default: none. */
     invokers?: InvokerArgs[];
 }
 
+/** The defaults an `AsyncFunction` applies to its asynchronous invocation config. */
 export const asyncFunctionDefaults = {
     maximumRetryAttempts: 2,
     maximumEventAgeInSeconds: 3600,
@@ -49,15 +58,23 @@ const invokerPrincipals: Record<string, string> = {
  * (by default an alarmed `DeadLetterQueue`), so that no event is silently dropped after its retries.
  */
 export class AsyncFunction extends pulumi.ComponentResource {
+    /** The Lambda function. */
     public readonly function: aws.lambda.Function;
+    /** The function's execution role. */
     public readonly role: aws.iam.Role;
+    /** The function's log group. */
     public readonly logGroup: aws.cloudwatch.LogGroup;
+    /** The asynchronous invocation config: retries, event age and destinations. */
     public readonly eventInvokeConfig: aws.lambda.FunctionEventInvokeConfig;
+    /** The function's ARN. */
     public readonly functionArn: pulumi.Output<string>;
+    /** The function's name. */
     public readonly functionName: pulumi.Output<string>;
+    /** Where failed events go: `onFailureDestinationArn`, or the default dead-letter queue's ARN. */
     public readonly onFailureDestinationArn: pulumi.Output<string>;
-    /** The default dead-letter queue's URL and alarm topic; undefined when `onFailureDestinationArn` was given. */
+    /** The default dead-letter queue's URL; undefined when `onFailureDestinationArn` was given. */
     public readonly deadLetterQueueUrl?: pulumi.Output<string>;
+    /** The topic the default dead-letter queue's alarms notify; undefined when `onFailureDestinationArn` was given. */
     public readonly alarmTopicArn?: pulumi.Output<string>;
 
     constructor(name: string, args: AsyncFunctionArgs, opts?: pulumi.ComponentResourceOptions) {

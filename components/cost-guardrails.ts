@@ -3,27 +3,38 @@ import * as aws from "@pulumi/aws";
 import { ArgumentErrors } from "./lib/argument-errors";
 import { withDefaults } from "./lib/defaults";
 
+/** The arguments of `CostGuardrails`: `monthlyLimit`, and `emails` or `snsTopicArn`, are required. */
 export interface CostGuardrailsArgs {
-    /** The monthly cost budget, in `currency`. Required. */
+    /** The monthly cost budget, in `currency`; greater than 0 and finite. Required. */
     monthlyLimit: pulumi.Input<number>;
-    /** Default `USD`. */
+    /** The budget's currency: a three-letter upper-case code such as `USD` or `EUR`. Default `USD`. */
     currency?: string;
-    /** Percentages of the limit at which ACTUAL spend notifies. Default [80, 100]. */
+    /**
+     * Percentages of the limit at which ACTUAL spend notifies, each greater than 0 and at most 1000. Together with
+     * `forecastedThresholds` 1 to 5 thresholds (AWS Budgets allows 5 notifications). Default [80, 100].
+     */
     actualThresholds?: number[];
-    /** Percentages of the limit at which FORECASTED spend notifies. Default [100]. */
+    /** Percentages of the limit at which FORECASTED spend notifies, each greater than 0 and at most 1000 (see `actualThresholds`). Default [100]. */
     forecastedThresholds?: number[];
-    /** Who is told (at most 10). At least one e-mail or an SNS topic is required. */
+    /**
+     * E-mail addresses told of each notification: at most 10 (AWS Budgets' limit per notification; use `snsTopicArn`
+     * for more). At least one e-mail or `snsTopicArn` is required. Default: none.
+     */
     emails?: string[];
-    /** An SNS topic that is told; its policy must let `budgets.amazonaws.com` publish. */
+    /** An SNS topic that is told (when known, an SNS ARN); its policy must let `budgets.amazonaws.com` publish. Default: none. */
     snsTopicArn?: pulumi.Input<string>;
-    /** Also create a CloudWatch alarm on `AWS/Billing` `EstimatedCharges` (metric exists only in us-east-1). Default false. */
+    /**
+     * Also create a CloudWatch alarm on `AWS/Billing` `EstimatedCharges` (the metric exists only in us-east-1), `true`
+     * or `false`. It notifies `snsTopicArn`, or a new topic the `emails` are subscribed to. Default false.
+     */
     billingAlarm?: boolean;
-    /** The billing alarm's threshold. Default: the monthly limit. */
+    /** The billing alarm's threshold, in `currency`; greater than 0 and finite. Default: the monthly limit. */
     billingAlarmThreshold?: pulumi.Input<number>;
-    /** The budget's name. Default: generated from the resource name. */
+    /** The budget's name: 1-100 characters without `:` or `\`. Default: generated from the resource name. */
     budgetName?: string;
 }
 
+/** The defaults `CostGuardrails` applies. */
 export const costGuardrailsDefaults = {
     currency: "USD",
     actualThresholds: [80, 100],
@@ -73,9 +84,11 @@ function validate(name: string, args: CostGuardrailsArgs | undefined) {
  * so that a runaway function or a loop costs a day, not a month.
  */
 export class CostGuardrails extends pulumi.ComponentResource {
+    /** The monthly COST budget with its notifications. */
     public readonly budget: aws.budgets.Budget;
     /** The topic the billing alarm notifies: `snsTopicArn`, or a topic created for the e-mails. */
     public readonly alarmTopicArn?: pulumi.Output<string>;
+    /** The alarm on estimated charges; only with `billingAlarm: true`. */
     public readonly billingAlarm?: aws.cloudwatch.MetricAlarm;
 
     constructor(name: string, args: CostGuardrailsArgs, opts?: pulumi.ComponentResourceOptions) {

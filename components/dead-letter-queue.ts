@@ -6,31 +6,51 @@ import { nameOf, rememberName } from "./lib/names";
 
 /** An AWS service allowed to send to the queue, only on behalf of one source (e.g. an SNS topic or an EventBridge rule). */
 export interface QueueSenderArgs {
-    /** Service principal, e.g. `sns.amazonaws.com` or `events.amazonaws.com`. */
+    /** Service principal, e.g. `sns.amazonaws.com` or `events.amazonaws.com`: it must end in `.amazonaws.com`. Required. */
     service: string;
-    /** ARN of the resource the service sends for; the queue policy requires it as `aws:SourceArn`. */
+    /** ARN of the resource the service sends for; the queue policy requires it as `aws:SourceArn`. Required. */
     sourceArn: pulumi.Input<string>;
 }
 
+/** The settings of a `DeadLetterQueue`; every one is optional. */
 export interface DeadLetterQueueArgs {
-    /** Seconds a message is kept, 60-1209600. Default 1209600 (14 days, the maximum: longer than any source queue). */
+    /**
+     * Seconds a message is kept, a whole number from 60 to 1209600. Default 1209600 (14 days, the maximum: longer
+     * than any source queue).
+     */
     messageRetentionSeconds?: number;
-    /** A FIFO queue (the dead-letter queue of a FIFO queue or topic must be FIFO). Default false. */
+    /**
+     * A FIFO queue (the dead-letter queue of a FIFO queue or topic must be FIFO), `true` or `false`. Default false.
+     * Lambda, EventBridge and stream failure destinations cannot be FIFO: the components that use them reject `true`.
+     */
     fifo?: boolean;
-    /** KMS key for server-side encryption. Default: SQS-managed encryption (SSE-SQS). */
+    /** KMS key (id, ARN or alias) for server-side encryption. Default: SQS-managed encryption (SSE-SQS). */
     kmsMasterKeyId?: pulumi.Input<string>;
-    /** SNS topic the alarms notify. Default: a new topic. */
+    /** SNS topic the alarms notify; when known at construction it must be an SNS topic ARN. Default: a new topic. */
     alarmTopicArn?: pulumi.Input<string>;
-    /** E-mail addresses subscribed to the alarm topic. */
+    /**
+     * E-mail addresses subscribed to the alarm topic (each must look like `name@domain`); alarm e-mails SNS cannot
+     * deliver go to a second, alarmed queue (`<name>-undelivered-alarms`). Default: none.
+     */
     alarmEmails?: string[];
-    /** The age alarm fires when the oldest message is older than this many seconds. Default: half the retention. */
+    /**
+     * The age alarm fires when the oldest message is this many seconds old: a whole number from 60 to
+     * `messageRetentionSeconds`. Default: half the retention (rounded down).
+     */
     maximumMessageAgeSeconds?: number;
-    /** Queues allowed to use this one as their dead-letter queue (redrive-allow policy). Or call `allowRedriveFrom` later. */
+    /**
+     * ARNs of the queues allowed to use this one as their dead-letter queue (a redrive-allow policy), a list. Or call
+     * `allowRedriveFrom` later. Default: no redrive-allow policy.
+     */
     sourceQueueArns?: pulumi.Input<string>[];
-    /** Services allowed to send failed events here (queue policy). Or call `allowSendFrom` later. */
+    /**
+     * Services allowed to send failed events here (a queue policy), each only for its `sourceArn`. Or call
+     * `allowSendFrom` later. Default: no queue policy.
+     */
     senders?: QueueSenderArgs[];
 }
 
+/** The defaults a `DeadLetterQueue` applies; `alarmPeriodSeconds` is the alarms' period (not an argument). */
 export const deadLetterQueueDefaults = {
     messageRetentionSeconds: 1209600,
     fifo: false,
@@ -43,12 +63,19 @@ export const deadLetterQueueDefaults = {
  * subscriptions), and a redrive-allow policy limited to its source queues.
  */
 export class DeadLetterQueue extends pulumi.ComponentResource {
+    /** The SQS queue (`<name>-queue`). */
     public readonly queue: aws.sqs.Queue;
+    /** The queue's ARN: give it as a source's dead-letter target. */
     public readonly queueArn: pulumi.Output<string>;
+    /** The queue's URL, to read or redrive its messages. */
     public readonly queueUrl: pulumi.Output<string>;
+    /** The queue's name. */
     public readonly queueName: pulumi.Output<string>;
+    /** The topic the alarms notify: `alarmTopicArn`, or the topic created for them. */
     public readonly alarmTopicArn: pulumi.Output<string>;
+    /** Fires when a message is visible in the queue (at least 1 within a minute). */
     public readonly messagesAlarm: aws.cloudwatch.MetricAlarm;
+    /** Fires when the oldest message is `maximumMessageAgeSeconds` old, before its retention deletes it. */
     public readonly ageAlarm: aws.cloudwatch.MetricAlarm;
 
     constructor(name: string, args: DeadLetterQueueArgs = {}, opts?: pulumi.ComponentResourceOptions) {

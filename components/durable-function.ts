@@ -7,21 +7,32 @@ import { createFunction, validateFunctionArgs, type FunctionArgs } from "./lib/f
 import { policyDocument } from "./lib/iam";
 import { nameOf, rememberName } from "./lib/names";
 
+/** The arguments of a `DurableFunction`; only `function.code` is required. */
 export interface DurableFunctionArgs {
-    /** The handler, written with the AWS Durable Execution SDK (`withDurableExecution`). */
+    /** The handler, written with the AWS Durable Execution SDK (`withDurableExecution`). Required (at least `code`). */
     function: FunctionArgs;
-    /** Seconds one durable execution may run in all, 1-31622400: a little above the workflow's longest expected run. Default 86400 (a day). */
+    /**
+     * Seconds one durable execution may run in all, a whole number from 1 to 31622400: a little above the workflow's
+     * longest expected run. Default 86400 (a day).
+     */
     executionTimeout?: number;
-    /** Days Lambda keeps a closed execution's history, 1-90. Default 14. */
+    /** Days Lambda keeps a closed execution's history, a whole number from 1 to 90. Default 14. */
     retentionPeriod?: number;
-    /** Name of the alias every trigger invokes (durable functions are invoked through a version or an alias). Default `live`. */
+    /**
+     * Name of the alias every trigger invokes (durable functions are invoked through a version or an alias): 1-128
+     * letters, digits, `-` or `_`, not only digits. Default `live`.
+     */
     aliasName?: string;
-    /** Settings of the dead-letter queue that receives the events of failed executions. */
+    /**
+     * Settings of the dead-letter queue that receives the events of failed executions; not `fifo: true` (Lambda
+     * cannot deliver to a FIFO queue). Default: a `DeadLetterQueue`'s defaults.
+     */
     deadLetterQueue?: DeadLetterQueueArgs;
-    /** Services allowed to invoke the function (through its alias), each scoped to its source. Or call `grantInvoke` later. */
+    /** Services allowed to invoke the function (through its alias), each scoped to its source. Or call `grantInvoke` later. Default: none. */
     invokers?: InvokerArgs[];
 }
 
+/** The defaults a `DurableFunction` applies. */
 export const durableFunctionDefaults = {
     executionTimeout: 86400,
     retentionPeriod: 14,
@@ -38,17 +49,27 @@ const CHECKPOINT_ACTIONS = ["lambda:CheckpointDurableExecution", "lambda:GetDura
  * notifying the queue's alarm topic.
  */
 export class DurableFunction extends pulumi.ComponentResource {
+    /** The Lambda function, with its durable config; it publishes a version on each change. */
     public readonly function: aws.lambda.Function;
+    /** The alias (`aliasName`) on the published version, which triggers invoke. */
     public readonly alias: aws.lambda.Alias;
+    /** The function's execution role (with the checkpoint permissions). */
     public readonly role: aws.iam.Role;
+    /** The function's log group. */
     public readonly logGroup: aws.cloudwatch.LogGroup;
+    /** Fires when a durable execution fails (`DurableExecutionFailed`). */
     public readonly failedAlarm: aws.cloudwatch.MetricAlarm;
+    /** Fires when a durable execution times out (`DurableExecutionTimedOut`). */
     public readonly timedOutAlarm: aws.cloudwatch.MetricAlarm;
     /** What triggers invoke: the alias's ARN. */
     public readonly aliasArn: pulumi.Output<string>;
+    /** The function's (unqualified) ARN. */
     public readonly functionArn: pulumi.Output<string>;
+    /** The function's name. */
     public readonly functionName: pulumi.Output<string>;
+    /** The dead-letter queue's URL, to read or redrive the events of failed executions. */
     public readonly deadLetterQueueUrl: pulumi.Output<string>;
+    /** The topic the dead-letter queue's and the execution alarms notify. */
     public readonly alarmTopicArn: pulumi.Output<string>;
 
     constructor(name: string, args: DurableFunctionArgs, opts?: pulumi.ComponentResourceOptions) {

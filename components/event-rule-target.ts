@@ -5,44 +5,56 @@ import { arnService, plainString } from "./lib/arns";
 import { policyDocument } from "./lib/iam";
 import { DeadLetterQueue, validateDeadLetterQueueArgs, type DeadLetterQueueArgs } from "./dead-letter-queue";
 
+/** The arguments of an `EventRuleTarget`: the rule, and exactly one of `functionArn` or `targetArn`. */
 export interface EventRuleTargetArgs {
-    /** Name of the EventBridge rule. */
+    /** Name of the EventBridge rule. Required. */
     rule: pulumi.Input<string>;
-    /** ARN of the rule: the dead-letter queue and the Lambda permission accept events from this rule only. */
+    /**
+     * ARN of the rule: the dead-letter queue and the Lambda permission accept events from this rule only. Required;
+     * when known, an EventBridge (`arn:aws:events:...`) ARN.
+     */
     ruleArn: pulumi.Input<string>;
     /** Bus of the rule. Default: the account's default bus. */
     eventBusName?: pulumi.Input<string>;
-    /** A Lambda function target. Give this or `targetArn`. */
+    /** A Lambda function target: its ARN (when known, a Lambda ARN). Give this or `targetArn`, not both. */
     functionArn?: pulumi.Input<string>;
-    /** Any other target (SQS queue, SNS topic, Step Functions state machine, event bus, ...). Give this or `functionArn`. */
+    /**
+     * Any other target (SQS queue, SNS topic, Step Functions state machine, event bus, ...): its ARN, not a Lambda
+     * function's (give that as `functionArn`). Give this or `functionArn`, not both.
+     */
     targetArn?: pulumi.Input<string>;
     /**
      * SQS target: URL of the target queue, to give it a queue policy that lets this rule send to it. AWS keeps one
-     * policy per queue: give it only when this rule is the queue's only sender. Default: no policy.
+     * policy per queue: give it only when this rule is the queue's only sender. Only with an SQS `targetArn`.
+     * Default: no policy.
      */
     targetQueueUrl?: pulumi.Input<string>;
-    /** Role EventBridge assumes to reach the target (Kinesis, Step Functions, ECS, another bus, ...). */
+    /** Role EventBridge assumes to reach the target (Kinesis, Step Functions, ECS, another bus, ...). Default: none. */
     roleArn?: pulumi.Input<string>;
-    /** Constant JSON sent instead of the event. */
+    /** Constant JSON sent instead of the event. Default: the event itself. */
     input?: pulumi.Input<string>;
-    /** JSONPath of the part of the event to send. */
+    /** JSONPath of the part of the event to send (e.g. `$.detail`). Default: the whole event. */
     inputPath?: pulumi.Input<string>;
-    /** Delivery retries, 0-185. Default 8. */
+    /** Delivery retries before the event goes to the dead-letter queue, a whole number from 0 to 185. Default 8. */
     maximumRetryAttempts?: number;
-    /** Seconds EventBridge keeps retrying, 60-86400. Default 3600. */
+    /** Seconds EventBridge keeps retrying, a whole number from 60 to 86400. Default 3600. */
     maximumEventAgeInSeconds?: number;
-    /** Settings of the dead-letter queue (alarm topic, e-mails, retention). Must stay standard: EventBridge cannot use a FIFO one. */
+    /**
+     * Settings of the dead-letter queue (alarm topic, e-mails, retention). Must stay standard (not `fifo: true`):
+     * EventBridge cannot use a FIFO one. Its `senders` are allowed besides this rule. Default: a `DeadLetterQueue`'s defaults.
+     */
     deadLetterQueue?: DeadLetterQueueArgs;
     /** Lambda target: also give the function an on-failure destination (this dead-letter queue) for its asynchronous invocations. Default true; false when it has one already (e.g. an `AsyncFunction`). */
     functionFailureDestination?: boolean;
     /** Lambda target: name of the function's role, which is allowed to send its failures to the dead-letter queue. Required when `functionFailureDestination` is true. */
     functionRoleName?: pulumi.Input<string>;
-    /** Lambda target: asynchronous retries, 0-2. Default 2. */
+    /** Lambda target: asynchronous retries, a whole number from 0 to 2. Default 2. */
     functionMaximumRetryAttempts?: number;
-    /** Lambda target: seconds an event may wait for the function, 60-21600. Default 3600. */
+    /** Lambda target: seconds an event may wait for the function, a whole number from 60 to 21600. Default 3600. */
     functionMaximumEventAgeInSeconds?: number;
 }
 
+/** The defaults an `EventRuleTarget` applies (the `function*` ones to a Lambda target only). */
 export const eventRuleTargetDefaults = {
     maximumRetryAttempts: 8,
     maximumEventAgeInSeconds: 3600,
@@ -57,9 +69,13 @@ export const eventRuleTargetDefaults = {
  * asynchronous on-failure destination, since EventBridge hands the event over and forgets it.
  */
 export class EventRuleTarget extends pulumi.ComponentResource {
+    /** The EventBridge target, with its retry policy and dead-letter queue. */
     public readonly target: aws.cloudwatch.EventTarget;
+    /** The dead-letter queue's ARN. */
     public readonly deadLetterQueueArn: pulumi.Output<string>;
+    /** The dead-letter queue's URL, to read or redrive its events. */
     public readonly deadLetterQueueUrl: pulumi.Output<string>;
+    /** The topic the dead-letter queue's alarms notify. */
     public readonly alarmTopicArn: pulumi.Output<string>;
     /** Lambda target only. */
     public readonly permission?: aws.lambda.Permission;

@@ -4,20 +4,30 @@ import { ArgumentErrors } from "./lib/argument-errors";
 import { plainString } from "./lib/arns";
 import { assumeRolePolicy } from "./lib/iam";
 
+/** The arguments of a `ManagedInstancesCapacity`: `subnetIds` and `securityGroupIds` are required. */
 export interface ManagedInstancesCapacityArgs {
-    /** Subnets the instances run in, in at least two Availability Zones (AWS launches three instances by default, one per zone). */
+    /**
+     * Subnets the instances run in, in at least two Availability Zones (AWS launches three instances by default, one
+     * per zone): a list of at least 2 distinct subnet ids. Required.
+     */
     subnetIds: pulumi.Input<string>[];
-    /** Security groups of the instances. */
+    /** Security groups of the instances: a list of at least 1 id. Required. */
     securityGroupIds: pulumi.Input<string>[];
-    /** Most vCPUs the provider may run across its instances, 2-15000: the bound on its scale (and its EC2 bill). Default 64. */
+    /**
+     * Most vCPUs the provider may run across its instances, a whole number from 2 to 15000: the bound on its scale
+     * (and its EC2 bill). Default 64.
+     */
     maxVcpuCount?: number;
-    /** Target average CPU utilization (percent, 1-100) to scale on; a lower target keeps headroom for spikes. Default: Lambda's own scaling (`Auto`). */
+    /**
+     * Target average CPU utilization to scale on, in percent (a whole number from 1 to 100); a lower target keeps
+     * headroom for spikes. Default: Lambda's own scaling (`Auto`).
+     */
     targetCpuUtilization?: number;
-    /** `x86_64` or `arm64`. Default `x86_64`. */
+    /** The instances' architecture: `x86_64` or `arm64`. Default `x86_64`. */
     architecture?: string;
-    /** Instance types Lambda may choose (e.g. `["m7g.large"]`); AWS advises letting Lambda choose. Default: any. */
+    /** Instance types Lambda may choose (e.g. `["m7g.large"]`), non-empty strings; AWS advises letting Lambda choose. Default: any. */
     allowedInstanceTypes?: string[];
-    /** Instance types Lambda must not choose; only one of this and `allowedInstanceTypes`. */
+    /** Instance types Lambda must not choose, non-empty strings; not with `allowedInstanceTypes`. Default: none. */
     excludedInstanceTypes?: string[];
     /** Role Lambda assumes to manage the instances. Default: a new role with `AWSLambdaManagedEC2ResourceOperator`. */
     operatorRoleArn?: pulumi.Input<string>;
@@ -25,6 +35,7 @@ export interface ManagedInstancesCapacityArgs {
     kmsKeyArn?: pulumi.Input<string>;
 }
 
+/** The defaults a `ManagedInstancesCapacity` applies. */
 export const managedInstancesCapacityDefaults = {
     maxVcpuCount: 64,
     architecture: "x86_64",
@@ -39,9 +50,13 @@ const OPERATOR_POLICY_ARN = "arn:aws:iam::aws:policy/AWSLambdaManagedEC2Resource
  * operator role lets Lambda manage them. Give its `capacityProviderArn` to a function's `capacityProvider.arn`.
  */
 export class ManagedInstancesCapacity extends pulumi.ComponentResource {
+    /** The Lambda capacity provider. */
     public readonly capacityProvider: aws.lambda.CapacityProvider;
+    /** The capacity provider's ARN: give it to a function's `capacityProvider.arn`. */
     public readonly capacityProviderArn: pulumi.Output<string>;
+    /** The capacity provider's name. */
     public readonly capacityProviderName: pulumi.Output<string>;
+    /** The role Lambda assumes to manage the instances: `operatorRoleArn`, or the role created for it. */
     public readonly operatorRoleArn: pulumi.Output<string>;
 
     constructor(name: string, args: ManagedInstancesCapacityArgs, opts?: pulumi.ComponentResourceOptions) {

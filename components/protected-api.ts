@@ -11,35 +11,48 @@ import { assumeRolePolicy } from "./lib/iam";
  * API itself, `logConfig`).
  */
 export interface ProtectedApiArgs {
-    /** The REST API whose stage this component creates. */
+    /** The REST API whose stage this component creates (a non-empty id). Give this or `appSyncApiArn`, not both. */
     restApiId?: pulumi.Input<string>;
-    /** The deployment the stage serves; required with `restApiId`. */
+    /** The deployment the stage serves (a non-empty id); required with `restApiId`, not allowed with `appSyncApiArn`. */
     deploymentId?: pulumi.Input<string>;
-    /** Default `api`. */
+    /** The stage's name: 1-128 letters, digits, `-` or `_`. REST API only. Default `api`. */
     stageName?: string;
-    /** An AppSync GraphQL API to protect instead of a REST API stage. */
+    /** An AppSync GraphQL API to protect instead of a REST API stage: its ARN (when known, an AppSync ARN). */
     appSyncApiArn?: pulumi.Input<string>;
-    /** Requests one client IP may make per `rateLimitWindowSeconds` before WAF blocks it. Default 1000. */
+    /**
+     * Requests one client IP may make per `rateLimitWindowSeconds` before WAF blocks it, a whole number from 10 to
+     * 2000000000. Default 1000.
+     */
     rateLimit?: number;
-    /** 60, 120, 300 or 600. Default 300. */
+    /** Seconds over which WAF counts `rateLimit`: 60, 120, 300 or 600. Default 300. */
     rateLimitWindowSeconds?: number;
-    /** Stage-wide steady requests per second (`*` / `*` method settings). Default 100. */
+    /**
+     * Stage-wide steady requests per second (`*` / `*` method settings), greater than 0 and at most 10000. REST API
+     * only. Default 100.
+     */
     throttlingRateLimit?: number;
-    /** Stage-wide burst. Default 200. */
+    /** Stage-wide burst (requests API Gateway serves at once above the steady rate), a whole number from 1 to 5000. REST API only. Default 200. */
     throttlingBurstLimit?: number;
-    /** Days the access log group keeps logs. Default 30. */
+    /**
+     * Days the access log group keeps logs: one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90,
+     * ..., 3653). REST API only. Default 30.
+     */
     accessLogRetentionInDays?: number;
-    /** Access log line format. Default: a JSON line with request id, caller, status, latency and WAF result. */
+    /**
+     * Access log line format; it must include `$context.requestId` (API Gateway rejects formats without it). REST API
+     * only. Default: a JSON line with request id, caller, status, latency and WAF result.
+     */
     accessLogFormat?: string;
-    /** X-Ray tracing on the stage. Default true. */
+    /** X-Ray tracing on the stage (REST API; unused with AppSync). Default true. */
     tracingEnabled?: boolean;
     /**
      * Also create the account-wide role that lets API Gateway write to CloudWatch Logs (one per account and
-     * region; access logs fail to deploy until it exists). Default false.
+     * region; access logs fail to deploy until it exists). REST API only (unused with AppSync). Default false.
      */
     createAccountLoggingRole?: boolean;
 }
 
+/** The defaults a `ProtectedApi` applies (the stage ones to a REST API only). */
 export const protectedApiDefaults = {
     stageName: "api",
     rateLimit: 1000,
@@ -107,10 +120,15 @@ function visibility(metricName: string) {
  * throttling, so one abusive client cannot exhaust the account's concurrency or the bill.
  */
 export class ProtectedApi extends pulumi.ComponentResource {
+    /** The WAFv2 web ACL: the per-IP rate limit, then the managed rule groups. */
     public readonly webAcl: aws.wafv2.WebAcl;
+    /** The web ACL's association with the stage or the AppSync API. */
     public readonly association: aws.wafv2.WebAclAssociation;
+    /** The REST API stage (REST API only). */
     public readonly stage?: aws.apigateway.Stage;
+    /** The stage's `*` / `*` throttling and metrics (REST API only). */
     public readonly methodSettings?: aws.apigateway.MethodSettings;
+    /** The stage's access log group (REST API only). */
     public readonly accessLogGroup?: aws.cloudwatch.LogGroup;
     /** The stage's invoke URL (REST API only). */
     public readonly url?: pulumi.Output<string>;

@@ -4,32 +4,61 @@ import { ArgumentErrors } from "./lib/argument-errors";
 import { createFunction, functionDefaults, validateFunctionArgs, type FunctionArgs } from "./lib/function";
 import { DeadLetterQueue, deadLetterQueueDefaults, validateDeadLetterQueueArgs, type DeadLetterQueueArgs } from "./dead-letter-queue";
 
+/** The arguments of a `QueueWorker`; only `function.code` is required. */
 export interface QueueWorkerArgs {
-    /** The function that processes the queue's messages. */
+    /**
+     * The function that processes the queue's messages; it reports the messages it failed as `batchItemFailures`
+     * (partial batch responses are on). Required. Unless `maximumConcurrency` is given, its
+     * `reservedConcurrentExecutions` must be at least 2; 6 x its `timeout` + the batching window must be at most
+     * 43200 s (the SQS visibility timeout limit).
+     */
     function: FunctionArgs;
-    /** Messages per invocation, 1-10000 (1-10 for FIFO). Default 10. */
+    /** Messages per invocation, a whole number from 1 to 10000 (1 to 10 for FIFO). Default 10. */
     batchSize?: number;
-    /** Seconds to gather a batch, 0-300 (at least 1 when `batchSize` > 10; 0 for FIFO). Default 0. */
+    /** Seconds to gather a batch, a whole number from 0 to 300 (at least 1 when `batchSize` > 10; 0 for FIFO). Default 0. */
     maximumBatchingWindowInSeconds?: number;
-    /** Concurrent invocations the mapping may drive, 2-1000, at most the function's reserved concurrency. Default: that reserved concurrency (10 on Managed Instances, which reserve none). */
+    /**
+     * Concurrent invocations the mapping may drive, a whole number from 2 to 1000 and at most the function's
+     * `reservedConcurrentExecutions` (or the function is throttled and messages are dead-lettered unprocessed).
+     * Default: that reserved concurrency, capped at 1000 (10 on Managed Instances, which reserve none).
+     */
     maximumConcurrency?: number;
-    /** Receives before a message moves to the dead-letter queue, 1-1000. Default 5 (fewer turns throttling into data loss). */
+    /** Receives before a message moves to the dead-letter queue, a whole number from 1 to 1000. Default 5 (fewer turns throttling into data loss). */
     maxReceiveCount?: number;
-    /** Seconds, at least 6 x the function timeout + the batching window. Default exactly that. */
+    /**
+     * The source queue's visibility timeout in seconds: a whole number of at least 6 x `function.timeout` +
+     * `maximumBatchingWindowInSeconds` (or messages are redelivered while still being processed) and at most 43200.
+     * Default exactly that minimum.
+     */
     visibilityTimeoutSeconds?: number;
-    /** Seconds the source queue keeps a message, shorter than the dead-letter queue's retention. Default 345600 (4 days). */
+    /**
+     * Seconds the source queue keeps a message, a whole number from 60 to 1209600 and shorter than
+     * `deadLetterQueue.messageRetentionSeconds` (SQS keeps a message's first enqueue time, so a dead-lettered message
+     * would expire at once). Default 345600 (4 days).
+     */
     messageRetentionSeconds?: number;
-    /** A FIFO source queue (and FIFO dead-letter queue). Default false. */
+    /** A FIFO source queue (and FIFO dead-letter queue), `true` or `false`. Default false. */
     fifo?: boolean;
+    /**
+     * FIFO queue only: SQS deduplicates messages by a SHA-256 hash of their body instead of a
+     * `MessageDeduplicationId`. Default: off (SQS's default). Passed to the queue as given; not checked against `fifo`.
+     */
     contentBasedDeduplication?: boolean;
     /** KMS key for the source queue. Default: SQS-managed encryption. Grant the function `kms:Decrypt` through `function.policyStatements`. */
     kmsMasterKeyId?: pulumi.Input<string>;
-    /** Event filter patterns (JSON strings) for the mapping; filtered-out messages are deleted. */
+    /**
+     * Event filter patterns for the mapping, each a JSON object as a string (e.g. `'{"body":{"type":["order"]}}'`);
+     * messages that match none are deleted, not delivered. Default: none (every message).
+     */
     filterPatterns?: string[];
-    /** Settings of the dead-letter queue (alarm topic, e-mails, retention). */
+    /**
+     * Settings of the dead-letter queue (alarm topic, e-mails, retention). Its `fifo`, if given, must match `fifo`;
+     * its `sourceQueueArns` are allowed besides this worker's queue. Default: a `DeadLetterQueue`'s defaults.
+     */
     deadLetterQueue?: DeadLetterQueueArgs;
 }
 
+/** The defaults a `QueueWorker` applies (`maximumConcurrency` and `visibilityTimeoutSeconds` are derived from the function). */
 export const queueWorkerDefaults = {
     batchSize: 10,
     maximumBatchingWindowInSeconds: 0,
@@ -51,17 +80,29 @@ export function minimumVisibilityTimeout(functionTimeout: number, batchingWindow
  * failures and caps its concurrency below the function's reserved concurrency (no throttling, no lost messages).
  */
 export class QueueWorker extends pulumi.ComponentResource {
+    /** The source queue (`<name>-queue`): send the work here. */
     public readonly queue: aws.sqs.Queue;
+    /** The Lambda function that works the queue. */
     public readonly function: aws.lambda.Function;
+    /** The function's execution role. */
     public readonly role: aws.iam.Role;
+    /** The function's log group. */
     public readonly logGroup: aws.cloudwatch.LogGroup;
+    /** The SQS event source mapping from the queue to the function. */
     public readonly eventSourceMapping: aws.lambda.EventSourceMapping;
+    /** The source queue's ARN. */
     public readonly queueArn: pulumi.Output<string>;
+    /** The source queue's URL, for senders. */
     public readonly queueUrl: pulumi.Output<string>;
+    /** The function's ARN. */
     public readonly functionArn: pulumi.Output<string>;
+    /** The function's name. */
     public readonly functionName: pulumi.Output<string>;
+    /** The dead-letter queue's ARN. */
     public readonly deadLetterQueueArn: pulumi.Output<string>;
+    /** The dead-letter queue's URL, to read or redrive its messages. */
     public readonly deadLetterQueueUrl: pulumi.Output<string>;
+    /** The topic the dead-letter queue's alarms notify. */
     public readonly alarmTopicArn: pulumi.Output<string>;
 
     constructor(name: string, args: QueueWorkerArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -4,33 +4,47 @@ import { ArgumentErrors } from "./lib/argument-errors";
 import { arnService, isFifoArn, plainString } from "./lib/arns";
 import { DeadLetterQueue, validateDeadLetterQueueArgs, type DeadLetterQueueArgs } from "./dead-letter-queue";
 
+/** The arguments of a `ReliableSubscription`: `topicArn`, `protocol` and `endpoint` are required. */
 export interface ReliableSubscriptionArgs {
-    /** The SNS topic to subscribe to. */
+    /** The SNS topic to subscribe to: its ARN (when known, an SNS ARN). Required. */
     topicArn: pulumi.Input<string>;
-    /** `sqs`, `lambda`, `https`, `http`, `email`, `email-json`, `sms`, `firehose` or `application`. */
+    /** `sqs`, `lambda`, `https`, `http`, `email`, `email-json`, `sms`, `firehose` or `application` (see `subscriptionProtocols`). Required. */
     protocol: string;
-    /** Queue ARN, function ARN, URL, address or number, as the protocol requires. */
+    /**
+     * What receives the messages, as the protocol requires: an SQS queue ARN (`sqs`), a Lambda function ARN
+     * (`lambda`), an `http://` or `https://` URL of that protocol, an e-mail address (`email`, `email-json`), a
+     * phone number (`sms`), a Firehose stream ARN or a platform endpoint ARN. Required.
+     */
     endpoint: pulumi.Input<string>;
-    /** JSON filter policy. */
+    /** SNS filter policy, a JSON object as a string (e.g. `'{"type":["order"]}'`). Default: none (every message). */
     filterPolicy?: pulumi.Input<string>;
-    /** `MessageAttributes` or `MessageBody`. */
+    /** What `filterPolicy` matches: `MessageAttributes` or `MessageBody`. Default: SNS's (`MessageAttributes`). */
     filterPolicyScope?: string;
+    /** Deliver the message as published, without SNS's JSON envelope (`sqs`, `http`/`https`, `firehose`). Default: SNS's (off). */
     rawMessageDelivery?: boolean;
-    /** Role SNS uses to write to a Firehose endpoint (required for `firehose`). */
+    /** Role SNS uses to write to a Firehose endpoint. Required for `firehose`; not used otherwise. */
     subscriptionRoleArn?: pulumi.Input<string>;
-    /** A FIFO topic: its dead-letter queue must be FIFO too. Default: true when `topicArn` is known to end in `.fifo`. */
+    /**
+     * A FIFO topic: its dead-letter queue must be FIFO too. When `topicArn` is known, it must match it (`.fifo` or
+     * not). Default: true when `topicArn` is known to end in `.fifo`.
+     */
     fifo?: boolean;
     /**
      * `sqs` protocol: URL of the endpoint queue, to give it a queue policy that lets this topic deliver to it.
-     * AWS keeps one policy per queue: give it only when this topic is the queue's only sender. Default: no policy.
+     * AWS keeps one policy per queue: give it only when this topic is the queue's only sender. Only with protocol
+     * `sqs`. Default: no policy.
      */
     endpointQueueUrl?: pulumi.Input<string>;
     /** `lambda` protocol: add the invoke permission scoped to the topic. Default true. */
     grantLambdaInvoke?: boolean;
-    /** Settings of the dead-letter queue (alarm topic, e-mails, retention). */
+    /**
+     * Settings of the dead-letter queue (alarm topic, e-mails, retention), without `fifo` (it follows the topic: set
+     * `fifo` instead). Its `senders` are allowed besides this topic. Default: a `DeadLetterQueue`'s defaults.
+     */
     deadLetterQueue?: DeadLetterQueueArgs;
 }
 
+/** The protocols a `ReliableSubscription` accepts. */
 export const subscriptionProtocols = ["sqs", "lambda", "https", "http", "email", "email-json", "sms", "firehose", "application"] as const;
 
 /**
@@ -38,10 +52,15 @@ export const subscriptionProtocols = ["sqs", "lambda", "https", "http", "email",
  * only this topic may send to. For a Lambda endpoint, also the invoke permission scoped to the topic.
  */
 export class ReliableSubscription extends pulumi.ComponentResource {
+    /** The SNS subscription, with its redrive policy to the dead-letter queue. */
     public readonly subscription: aws.sns.TopicSubscription;
+    /** The subscription's ARN. */
     public readonly subscriptionArn: pulumi.Output<string>;
+    /** The dead-letter queue's ARN. */
     public readonly deadLetterQueueArn: pulumi.Output<string>;
+    /** The dead-letter queue's URL, to read or redrive its messages. */
     public readonly deadLetterQueueUrl: pulumi.Output<string>;
+    /** The topic the dead-letter queue's alarms notify. */
     public readonly alarmTopicArn: pulumi.Output<string>;
     /** `lambda` protocol only. */
     public readonly permission?: aws.lambda.Permission;

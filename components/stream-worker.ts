@@ -7,44 +7,60 @@ import { withDefaults } from "./lib/defaults";
 import { createFunction, validateFunctionArgs, type FunctionArgs } from "./lib/function";
 import type { PolicyStatementArgs } from "./lib/iam";
 
+/** The arguments of a `StreamWorker`: `streamArn` and `function.code` are required. */
 export interface StreamWorkerArgs {
-    /** The DynamoDB stream (`table.streamArn`) or Kinesis stream ARN the function reads. Required. */
+    /**
+     * The DynamoDB stream (`table.streamArn`) or Kinesis stream ARN the function reads; when known, it must be one of
+     * those two. Required.
+     */
     streamArn: pulumi.Input<string>;
     /** The function that handles each batch; it must answer with `batchItemFailures`. Required. */
     function: FunctionArgs;
-    /** `TRIM_HORIZON` (default: nothing written before the mapping exists is skipped) or `LATEST`. */
+    /** Where reading starts: `TRIM_HORIZON` (the default: nothing written before the mapping exists is skipped) or `LATEST`. */
     startingPosition?: string;
-    /** Records per batch, 1-10000. Default 100. */
+    /** Records per batch, a whole number from 1 to 10000. Default 100. */
     batchSize?: number;
-    /** Seconds to gather a batch, 0-300. Default 1. */
+    /** Seconds to gather a batch, a whole number from 0 to 300. Default 1. */
     maximumBatchingWindowInSeconds?: number;
-    /** Retries of a failing batch, 0-10000. Default 3. */
+    /** Retries of a failing batch before its records go to the failure destination, a whole number from 0 to 10000. Default 3. */
     maximumRetryAttempts?: number;
-    /** Records older than this go to the failure destination, 60-604800 seconds. Default 3600. */
+    /** Records older than this many seconds go to the failure destination, a whole number from 60 to 604800. Default 3600. */
     maximumRecordAgeInSeconds?: number;
     /** Split a failing batch to isolate the bad record. Default true. */
     bisectBatchOnFunctionError?: boolean;
-    /** Concurrent batches per shard, 1-10 (order is kept per partition key). Default 1. */
+    /** Concurrent batches per shard, a whole number from 1 to 10 (order is kept per partition key). Default 1. */
     parallelizationFactor?: number;
-    /** Event filter patterns (JSON strings); records that match none are not sent to the function. */
+    /**
+     * Event filter patterns, at most 10, each a JSON object as a string (e.g. `'{"eventName":["INSERT"]}'`); records
+     * that match none are not sent to the function. Default: none (every record).
+     */
     filterPatterns?: string[];
     /**
      * The failure store the component creates for records it gives up on: `s3` (default: keeps the whole
      * record, which the stream drops after 24 hours) or `sqs` (a DeadLetterQueue; SQS keeps only the metadata).
+     * Not with `failureDestinationArn`.
      */
     failureDestination?: string;
-    /** An existing standard SQS queue, SNS topic or S3 bucket to use instead; you alarm on it. */
+    /**
+     * An existing SQS queue, SNS topic or S3 bucket to use instead, by ARN; not a FIFO queue or topic (Lambda cannot
+     * send a stream's failed records to one), and not with `failureDestination`, `failureQueue` or
+     * `failureRetentionDays`. You alarm on it. Default: the store the component creates.
+     */
     failureDestinationArn?: pulumi.Input<string>;
-    /** Days the created failure bucket keeps records. Default 90. */
+    /** Days the created failure bucket keeps records, a whole number from 1 to 36500. Default 90. */
     failureRetentionDays?: number;
-    /** Settings of the created failure queue (`failureDestination: "sqs"`); it cannot be FIFO. */
+    /**
+     * Settings of the created failure queue; only with `failureDestination: "sqs"`, and not `fifo: true`. Its alarms
+     * notify `alarmTopicArn` unless it names its own. Default: a `DeadLetterQueue`'s defaults.
+     */
     failureQueue?: DeadLetterQueueArgs;
-    /** The iterator-age alarm fires when the newest batch is older than this many seconds. Default 300. */
+    /** The iterator-age alarm fires when the newest batch is older than this many seconds, a whole number from 1 to 604800. Default 300. */
     iteratorAgeAlarmSeconds?: number;
-    /** SNS topic the alarms notify. Default: a new topic (subscribe to `alarmTopicArn`). */
+    /** SNS topic the alarms notify (when known, an SNS ARN). Default: a new topic (subscribe to `alarmTopicArn`). */
     alarmTopicArn?: pulumi.Input<string>;
 }
 
+/** The defaults a `StreamWorker` applies. */
 export const streamWorkerDefaults = {
     startingPosition: "TRIM_HORIZON",
     batchSize: 100,
@@ -151,16 +167,23 @@ function isJsonObject(text: unknown): boolean {
  * keeps what is given up on (an S3 bucket by default, or a DeadLetterQueue), alarmed; plus an iterator-age alarm.
  */
 export class StreamWorker extends pulumi.ComponentResource {
+    /** The Lambda function that reads the stream. */
     public readonly function: aws.lambda.Function;
+    /** The function's execution role. */
     public readonly role: aws.iam.Role;
+    /** The function's log group. */
     public readonly logGroup: aws.cloudwatch.LogGroup;
+    /** The event source mapping from the stream to the function. */
     public readonly mapping: aws.lambda.EventSourceMapping;
     /** Where records the function gives up on go. */
     public readonly failureDestinationArn: pulumi.Output<string>;
+    /** The created failure bucket (`failureDestination: "s3"`, the default, without `failureDestinationArn`). */
     public readonly failureBucket?: aws.s3.Bucket;
     /** The created failure queue's URL (`failureDestination: "sqs"`), for redriving. */
     public readonly failureQueueUrl?: pulumi.Output<string>;
+    /** The topic the alarms notify: `alarmTopicArn`, or the topic created for them. */
     public readonly alarmTopicArn: pulumi.Output<string>;
+    /** Fires when the function falls behind: the iterator age stays above `iteratorAgeAlarmSeconds` for 5 minutes. */
     public readonly iteratorAgeAlarm: aws.cloudwatch.MetricAlarm;
 
     constructor(name: string, args: StreamWorkerArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -10,44 +10,75 @@ import { StreamWorker, validateStreamWorkerArgs } from "./stream-worker";
 /** The relay function's settings; its code and handler ship with the component. */
 export interface OutboxRelayFunctionArgs extends FunctionSettings {}
 
-/** How the relay reads the outbox stream; see StreamWorker for each setting's default. */
+/** How the relay reads the outbox stream; each setting is the `StreamWorker` one, with its default and limits. */
 export interface OutboxRelayArgs {
+    /** The relay function's settings (memory, timeout, ...); its `runtime` must be a Node.js one (`nodejs<N>.x`). Default: the function defaults. */
     function?: OutboxRelayFunctionArgs;
+    /** Stream records per batch, a whole number from 1 to 10000. Default 100. */
     batchSize?: number;
+    /** Seconds to gather a batch, a whole number from 0 to 300. Default 1. */
     maximumBatchingWindowInSeconds?: number;
+    /** Retries of a failing batch before its records go to the failure destination, a whole number from 0 to 10000. Default 3. */
     maximumRetryAttempts?: number;
+    /** Records older than this many seconds go to the failure destination, a whole number from 60 to 604800. Default 3600. */
     maximumRecordAgeInSeconds?: number;
+    /** Concurrent batches per shard, a whole number from 1 to 10 (order is kept per partition key). Default 1. */
     parallelizationFactor?: number;
-    /** `s3` (default) or `sqs`: where records the relay gives up on are kept. */
+    /** `s3` (default) or `sqs`: where records the relay gives up on are kept. Not with `failureDestinationArn`. */
     failureDestination?: string;
+    /**
+     * An existing SQS queue, SNS topic or S3 bucket for the records the relay gives up on, by ARN; not FIFO, and not
+     * with `failureDestination` or `failureRetentionDays`. Default: the store the relay creates.
+     */
     failureDestinationArn?: pulumi.Input<string>;
+    /** Days the created failure bucket keeps records, a whole number from 1 to 36500. Default 90. */
     failureRetentionDays?: number;
+    /** The iterator-age alarm fires when the newest batch is older than this many seconds, a whole number from 1 to 604800. Default 300. */
     iteratorAgeAlarmSeconds?: number;
+    /** SNS topic the relay's alarms notify (when known, an SNS ARN). Default: a new topic (`relayAlarmTopicArn`). */
     alarmTopicArn?: pulumi.Input<string>;
 }
 
+/** The arguments of a `TransactionalOutbox`; every one is optional. */
 export interface TransactionalOutboxArgs {
-    /** The EventBridge bus the relay publishes to. Default: a new bus (`eventBusArn` output). */
+    /**
+     * The EventBridge bus the relay publishes to: an event bus ARN (`arn:aws:events:...:event-bus/<name>`). Not with
+     * `topicArn`. Default: a new bus (`eventBusArn` output).
+     */
     eventBusArn?: pulumi.Input<string>;
-    /** Publish to this SNS topic instead of a bus (a FIFO topic gets ordered, deduplicated messages). */
+    /**
+     * Publish to this SNS topic instead of a bus (a FIFO topic gets ordered, deduplicated messages): its ARN (when
+     * known, an SNS ARN). Not with `eventBusArn`. Default: none (a bus).
+     */
     topicArn?: pulumi.Input<string>;
-    /** The EventBridge `source` of relayed events. Default `outbox`. */
+    /**
+     * The EventBridge `source` of relayed events: non-empty, not starting with `aws.`. Bus only (not with
+     * `topicArn`). Default `outbox`.
+     */
     eventSource?: string;
-    /** The table's name. Default: generated from the resource name. */
+    /** The table's name: 3-255 letters, digits, `_`, `.` or `-`. Default: generated from the resource name. */
     tableName?: string;
-    /** Partition key attribute (a string). Default `id`. */
+    /** Partition key attribute (of type string): 1-255 letters, digits, `_`, `.` or `-`. Default `id`. */
     hashKey?: string;
-    /** Optional sort key attribute, e.g. a sequence number per aggregate. */
+    /** Sort key attribute, e.g. a sequence number per aggregate: 1-255 letters, digits, `_`, `.` or `-`, not `hashKey`. Default: none. */
     rangeKey?: string;
-    /** `S` (default) or `N`. */
+    /** The sort key's type: `S` (default) or `N`. Only with `rangeKey`. */
     rangeKeyType?: string;
-    /** Attribute holding the epoch second after which DynamoDB deletes a relayed item. Default `expiresAt`. */
+    /**
+     * Attribute holding the epoch second after which DynamoDB deletes a relayed item (the table's TTL attribute):
+     * 1-255 letters, digits, `_`, `.` or `-`, not a key attribute. Default `expiresAt`.
+     */
     ttlAttribute?: string;
-    /** Publish attempts per event inside one invocation (with backoff) before the record is reported failed. Default 4. */
+    /**
+     * Publish attempts per event inside one invocation (with backoff) before the record is reported failed, a whole
+     * number from 1 to 10. Default 4.
+     */
     maxPublishAttempts?: number;
+    /** How the relay reads the table's stream (batching, retries, failure store, alarms). Default: the `StreamWorker` defaults. */
     relay?: OutboxRelayArgs;
 }
 
+/** The defaults a `TransactionalOutbox` applies (`eventSource` to a bus destination only). */
 export const transactionalOutboxDefaults = {
     eventSource: "outbox",
     hashKey: "id",
@@ -103,13 +134,19 @@ function validate(name: string, args: TransactionalOutboxArgs | undefined) {
  * point-in-time recovery and TTL; the relay is a StreamWorker whose role may publish to that destination only.
  */
 export class TransactionalOutbox extends pulumi.ComponentResource {
+    /** The outbox table: write each event here, in the same transaction as the state change. */
     public readonly table: aws.dynamodb.Table;
+    /** The table's name. */
     public readonly tableName: pulumi.Output<string>;
+    /** The table's ARN, to let the writers put items. */
     public readonly tableArn: pulumi.Output<string>;
     /** The bus events go to (undefined when publishing to a topic). */
     public readonly eventBusArn?: pulumi.Output<string>;
+    /** The topic events go to (undefined when publishing to a bus). */
     public readonly topicArn?: pulumi.Output<string>;
+    /** The relay function's name. */
     public readonly relayFunctionName: pulumi.Output<string>;
+    /** The relay function's ARN. */
     public readonly relayFunctionArn: pulumi.Output<string>;
     /** Where records the relay gives up on are kept (an S3 bucket by default). */
     public readonly relayFailureDestinationArn: pulumi.Output<string>;

@@ -5,8 +5,11 @@ import { arnService } from "../../policies/lib/arns";
 /** Thrown by a component whose arguments are invalid; `problems` holds one line per bad argument. */
 export class ComponentArgumentError extends Error {
     constructor(
+        /** The component (or its method) whose arguments are invalid, e.g. `QueueWorker` or `AsyncFunction.grantInvoke`. */
         readonly component: string,
+        /** The resource name it was given. */
         readonly resourceName: string,
+        /** One line per invalid argument: `argument.path: what is wrong and what to do`. */
         readonly problems: string[],
     ) {
         super(`${component} "${resourceName}" has invalid arguments:\n${problems.map((p) => `  - ${p}`).join("\n")}`);

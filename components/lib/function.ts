@@ -8,42 +8,59 @@ import { assumeRolePolicy, policyDocument, type PolicyStatementArgs } from "./ia
 
 /** Lambda's X-Ray tracing modes (`tracingConfig.mode`). */
 export const TracingMode = { Active: "Active", PassThrough: "PassThrough" } as const;
+/** `Active` or `PassThrough`: the values of the `TracingMode` constant. */
 export type TracingMode = (typeof TracingMode)[keyof typeof TracingMode];
 
 /** The formats Lambda writes a function's logs in (`loggingConfig.logFormat`). */
 export const LogFormat = { JSON: "JSON", Text: "Text" } as const;
+/** `JSON` or `Text`: the values of the `LogFormat` constant. */
 export type LogFormat = (typeof LogFormat)[keyof typeof LogFormat];
 
 /** The settings of a function whose code the component ships itself; each default passes the policy pack. */
 export interface FunctionSettings {
     /**
      * A Lambda runtime identifier, e.g. `nodejs24.x` or `python3.13`. Default `nodejs24.x`. A plain string, not a
-     * union, so that a runtime newer than this package still type-checks (it is validated by its format).
+     * union, so that a runtime newer than this package still type-checks: it must be one AWS lists (deprecated ones
+     * included) or a newer version in a known language's format (`nodejs<N>.x`, `python3.<N>`, `java<N>`,
+     * `dotnet<N>`, `ruby3.<N>`). With `capacityProvider`, it must be one that runs on Managed Instances.
      */
     runtime?: string;
-    /** MB, 128-10240. Default 1024 (the 128 MB platform default gets the smallest CPU share). */
+    /**
+     * MB, a whole number from 128 to 10240. Default 1024 (the 128 MB platform default gets the smallest CPU share).
+     * With `capacityProvider`: 2048-32768, default 2048.
+     */
     memorySize?: number;
-    /** Seconds, 1-900. Default 30 (the 3 s platform default times out under load). */
+    /** Seconds, a whole number from 1 to 900. Default 30 (the 3 s platform default times out under load). */
     timeout?: number;
-    /** At least 1. Default 10: bounds what one function can take from the account's shared pool. */
+    /**
+     * Concurrent executions reserved for the function, a whole number from 1 to 10000. Default 10: bounds what one
+     * function can take from the account's shared pool. Not allowed with `capacityProvider` (the capacity provider
+     * bounds a Managed Instances function); a `QueueWorker` needs at least 2 unless it is given `maximumConcurrency`.
+     */
     reservedConcurrentExecutions?: number;
-    /** X-Ray tracing mode. Default `Active`. */
+    /** X-Ray tracing mode: `Active` or `PassThrough` (see `TracingMode`). Default `Active`. */
     tracingMode?: TracingMode;
-    /** Days the log group keeps logs (a CloudWatch retention value). Default 30. */
+    /**
+     * Days the function's log group keeps logs: one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60,
+     * 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653). Default 30.
+     */
     logRetentionInDays?: number;
-    /** `JSON` or `Text`. Default `JSON` (Logs Insights can query it by field). */
+    /** The format Lambda writes the logs in: `JSON` or `Text` (see `LogFormat`). Default `JSON` (Logs Insights can query it by field). */
     logFormat?: LogFormat;
-    /** e.g. `["arm64"]`. Default: the platform's (x86_64). */
+    /** The instruction set: a list of exactly one of `x86_64` or `arm64`, e.g. `["arm64"]`. Default: the platform's (x86_64). */
     architectures?: string[];
 }
 
 /** Runs the function on Lambda Managed Instances: EC2 capacity that Lambda manages through a capacity provider. */
 export interface CapacityProviderArgs {
-    /** ARN of the `aws.lambda.CapacityProvider` (e.g. a `ManagedInstancesCapacity`'s `capacityProviderArn`). */
+    /**
+     * ARN of the `aws.lambda.CapacityProvider` (e.g. a `ManagedInstancesCapacity`'s `capacityProviderArn`). Required;
+     * when known at construction, it must look like `arn:aws:lambda:<region>:<account>:capacity-provider:<name>`.
+     */
     arn: pulumi.Input<string>;
-    /** GiB of memory per vCPU of each execution environment, 2-8. Default: Lambda's (2). */
+    /** GiB of memory per vCPU of each execution environment, a number from 2 to 8. Default: Lambda's (2). */
     memoryGibPerVcpu?: number;
-    /** Requests one execution environment runs at once, 1-1600. Default: Lambda's, by runtime. */
+    /** Requests one execution environment runs at once, a whole number from 1 to 1600. Default: Lambda's, by runtime. */
     perExecutionEnvironmentMaxConcurrency?: number;
 }
 
@@ -52,21 +69,25 @@ export const MANAGED_INSTANCES_MAXIMUM_MB = 32768;
 
 /** The Lambda function a component builds. Every field but `code` has a default that passes the policy pack. */
 export interface FunctionArgs extends FunctionSettings {
-    /** The deployment package: an archive holding the handler module (e.g. `new pulumi.asset.FileArchive("./app")`). */
+    /** The deployment package: an archive holding the handler module (e.g. `new pulumi.asset.FileArchive("./app")`). Required. */
     code: pulumi.Input<pulumi.asset.Archive>;
-    /** Module and export of the handler. Default `index.handler`. */
+    /** Module and export of the handler, a non-empty `module.export` string. Default `index.handler`. */
     handler?: string;
-    /** Environment variables of the function. */
+    /** Environment variables of the function: a map of variable names to values. Default: none. */
     environment?: { [key: string]: pulumi.Input<string> };
-    /** ARNs of Lambda layer versions to add (at most 5). */
+    /** ARNs of Lambda layer versions to add (Lambda accepts at most 5; the component does not count them). Default: none. */
     layers?: pulumi.Input<string>[];
-    /** The function's description in the Lambda console. */
+    /** The function's description in the Lambda console. Default: none. */
     description?: string;
-    /** Extra statements for the function's role (what the handler itself calls), scoped to named resources. */
+    /**
+     * Extra statements for the function's role (what the handler itself calls), scoped to named resources: each
+     * with a non-empty `actions` and `resources` list. Default: none (the role holds only what the component needs).
+     */
     policyStatements?: PolicyStatementArgs[];
     /**
      * Run on Lambda Managed Instances. Then `memorySize` defaults to 2048 (2048-32768), the function publishes
-     * `$LATEST.PUBLISHED`, and it reserves no concurrency: the capacity provider bounds it.
+     * `$LATEST.PUBLISHED`, and it reserves no concurrency: the capacity provider bounds it (so
+     * `reservedConcurrentExecutions` must not be given). Default: none (a regular Lambda function).
      */
     capacityProvider?: CapacityProviderArgs;
 }

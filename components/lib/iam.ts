@@ -2,9 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 
 /** One IAM policy statement; always scoped to named resources unless the action has no resource level. */
 export interface PolicyStatementArgs {
-    /** Defaults to `Allow`. */
+    /** `Allow` or `Deny`. Default `Allow`. */
     effect?: string;
+    /** IAM actions, e.g. `["dynamodb:PutItem"]`: a non-empty list of non-empty strings. Required. */
     actions: string[];
+    /** ARNs the actions are allowed (or denied) on: a non-empty list. Required. */
     resources: pulumi.Input<string>[];
 }
 
