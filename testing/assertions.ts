@@ -4,6 +4,7 @@
  */
 import type { AnalysisResult, EnforcementLevel, Violation } from "../checker/types";
 
+/** What `expectNoViolations` (and `toHaveNoViolations`) counts. */
 export interface NoViolationsOptions {
     /** Count violations at this level or stricter: "advisory" (default) counts every violation, "mandatory" only mandatory ones. */
     level?: Extract<EnforcementLevel, "advisory" | "mandatory">;

@@ -19,12 +19,16 @@ export { guardrailMatchers } from "./matchers";
 export type { AnalysisResult, CapturedResource, Violation } from "../checker/types";
 export type { UserConfig } from "../checker/config";
 
+/** How `analyze` and `checkProgram` run the policy packs. */
 export interface KitAnalyzeOptions {
     /** Policy pack folders (or folder and config); default: the serverless-guardrails pack. */
     policyPacks?: (string | PackSpec)[];
     /** Policy config in the `--policy-pack-config` format (or its file), for every pack given as a folder. */
     config?: string | UserConfig;
-    /** Limit for the pack's start-up and for each call to it. */
+    /**
+     * Milliseconds: the limit for each pack's start-up and for each call to it (and, in `checkProgram`, for the
+     * program run). Default: 60 s per pack start-up and per call; 120 s for the program run.
+     */
     timeoutMs?: number;
 }
 

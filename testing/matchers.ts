@@ -13,6 +13,7 @@ function outcome(check: () => unknown, negated: () => string): MatcherResult {
     }
 }
 
+/** `toHaveViolation(policy, resource?)` and `toHaveNoViolations(options?)`, for `expect.extend`. */
 export const guardrailMatchers = {
     toHaveViolation(result: AnalysisResult, policy: string, resource?: string): MatcherResult {
         return outcome(
