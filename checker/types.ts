@@ -2,11 +2,15 @@
 
 /** One resource registered by a program run on mocks, as the engine would know it. */
 export interface CapturedResource {
+    /** The resource's URN, as the engine builds it (`urn:pulumi:<stack>::<project>::<parent types$><type>::<name>`). */
     urn: string;
+    /** The resource type token, e.g. `aws:lambda/function:Function` (`pulumi:pulumi:Stack` for the stack). */
     type: string;
+    /** The name the program gave it. */
     name: string;
     /** A custom resource (false for components and the stack). */
     custom: boolean;
+    /** URN of its parent (the stack for a top-level resource); absent for the stack itself. */
     parent?: string;
     /** URNs this resource depends on (explicit dependsOn and every resource its inputs came from). */
     dependencies: string[];
@@ -40,8 +44,11 @@ export interface CapturedResource {
 
 /** A default provider resource, as the engine registers it: `pulumi:providers:<package>` named `default_<version>`. */
 export interface DefaultProviderRef {
+    /** The provider's URN. */
     urn: string;
+    /** `pulumi:providers:<package>`, e.g. `pulumi:providers:aws`. */
     type: string;
+    /** `default_<version>` with the version's dots as underscores, e.g. `default_7_48_0` (`default` without a version). */
     name: string;
     /** The package's config (`aws:region` -> `region`), `version`, and the engine's `__internal` key. */
     inputs: Record<string, unknown>;
@@ -49,12 +56,25 @@ export interface DefaultProviderRef {
 
 /** Resource options as analyzers receive them (pulumi/pulumi AnalyzerResourceOptions); custom timeouts in seconds. */
 export interface CapturedOptions {
+    /** `protect: true` was set; absent otherwise. */
     protect?: boolean;
+    /** The properties `ignoreChanges` names; absent when none. */
     ignoreChanges?: string[];
+    /** `deleteBeforeReplace`, when the program set it. */
     deleteBeforeReplace?: boolean;
+    /** The outputs `additionalSecretOutputs` names; absent when none. */
     additionalSecretOutputs?: string[];
+    /** URNs of the resource's aliases (alias specs resolved to URNs); absent when none. */
     aliases?: string[];
-    customTimeouts?: { create?: number; update?: number; delete?: number };
+    /** `customTimeouts`, in seconds; only the operations the program gave a timeout. */
+    customTimeouts?: {
+        /** Seconds the create may take. */
+        create?: number;
+        /** Seconds an update may take. */
+        update?: number;
+        /** Seconds the delete may take. */
+        delete?: number;
+    };
 }
 
 /**
@@ -64,19 +84,30 @@ export interface CapturedOptions {
  * class, a library helper), the first frame of the same registration's stack trace outside node_modules.
  */
 export interface SourcePosition {
+    /** Absolute path of the file. */
     file: string;
+    /** 1-based line. */
     line: number;
+    /** 1-based column. */
     column: number;
 }
 
+/** A policy's enforcement level, as CrossGuard names them. */
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 
+/** A policy's finding on a resource (or on the stack), as the engine reports it. */
 export interface Violation {
+    /** Name of the policy pack that reported it. */
     policyPack: string;
+    /** That pack's version. */
     policyPackVersion: string;
+    /** Name of the policy. */
     policy: string;
+    /** `advisory` or `mandatory` (a `remediate` policy's finding counts as mandatory, as in the engine). */
     enforcementLevel: EnforcementLevel;
+    /** The policy's severity (e.g. `low`, `medium`, `high`, `critical`), when it declares one. */
     severity?: string;
+    /** The engine's message: the policy's description, then what the policy reported. */
     message: string;
     /** The policy's description, as the diagnostic carries it (the engine's `message` starts with it). */
     description?: string;
@@ -88,19 +119,29 @@ export interface Violation {
     packIndex?: number;
 }
 
+/** A policy that declared itself not applicable to a resource (or to the stack), with its reason. */
 export interface NotApplicable {
+    /** Name of the policy pack. */
     policyPack: string;
+    /** Name of the policy. */
     policy: string;
+    /** The reason the policy gave (a waiver's starts with "waived:"). */
     reason: string;
+    /** The resource; undefined for a stack policy. */
     urn?: string;
     /** Which pack (its index in `policyPacks`) reported it; set only when two analyzed packs share a name. */
     packIndex?: number;
 }
 
+/** A remediation a policy made (or failed to make) to a resource's inputs. */
 export interface Remediation {
+    /** Name of the policy pack. */
     policyPack: string;
+    /** Name of the remediating policy. */
     policy: string;
+    /** The resource it remediated. */
     urn: string;
+    /** Why the remediation could not run; set instead of `changes` (the engine also reports it as an advisory violation). */
     diagnostic?: string;
     /** Which pack (its index in `policyPacks`) reported it; set only when two analyzed packs share a name. */
     packIndex?: number;
@@ -108,6 +149,7 @@ export interface Remediation {
     changes?: PropertyChange[];
 }
 
+/** One leaf a remediation changed. */
 export interface PropertyChange {
     /** Dotted path of the property (`environment.variables.MODE`, `layers.0`). */
     path: string;
@@ -119,31 +161,48 @@ export interface PropertyChange {
 
 /** A policy as its pack describes it (GetAnalyzerInfo), with the level the merged config gives it. */
 export interface PolicyDetails {
+    /** The policy's name, e.g. `lambda-timeout`. */
     name: string;
+    /** Its display name, when it has one. */
     displayName?: string;
+    /** Its description. */
     description: string;
     /** The level after config: what the engine enforces; "disabled" policies do not run. */
     enforcementLevel: EnforcementLevel;
+    /** A resource policy (Analyze) or a stack policy (AnalyzeStack). */
     type?: "resource" | "stack" | "unknown";
+    /** Its severity, when it declares one. */
     severity?: string;
+    /** What to do about a violation, when the policy says. */
     remediationSteps?: string;
+    /** A link to more about the policy, when it has one. */
     url?: string;
+    /** Its tags, when it has any. */
     tags?: string[];
 }
 
+/** A policy pack that took part in an analysis. */
 export interface PolicyPackSummary {
+    /** The pack's name. */
     name: string;
+    /** Its version (PulumiPolicy.yaml's `version` over the pack's own, as the engine reports it). */
     version: string;
     /** Policies in the pack, disabled ones included. */
     policies: number;
+    /** Each policy, with the level the merged config gives it. */
     details?: PolicyDetails[];
 }
 
+/** What an analysis found: the resources it saw and the packs' verdicts on them. */
 export interface AnalysisResult {
+    /** The captured resources, in registration order. */
     resources: CapturedResource[];
+    /** Every violation, can't-run-at-preview notices (`unknownAtPreview`) included, in the order the packs reported them. */
     violations: Violation[];
     /** Policies that declared themselves not applicable with a reason starting "waived:". */
     waivers: NotApplicable[];
+    /** Every remediation the packs made or failed to make. */
     remediations: Remediation[];
+    /** The packs that ran. */
     policyPacks: PolicyPackSummary[];
 }
