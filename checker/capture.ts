@@ -21,6 +21,7 @@ export { UNKNOWN_SENTINEL } from "./mocks";
 /** A callback that creates resources; what it returns becomes the stack's outputs. */
 export type ProgramCallback = () => unknown;
 
+/** How `capture` runs a program. */
 export interface CaptureOptions {
     /** Preview (default): computed outputs are unknown, as in a first preview. false: an update, with plausible ARNs, ids, names, URLs. */
     preview?: boolean;
@@ -48,8 +49,10 @@ export interface CaptureOptions {
 /** The program could not be run: it threw, did not finish in time, or its folder is not a program. */
 export class CaptureError extends Error {
     constructor(
+        /** The program: its folder's absolute path, or `callback` (`callback <name>` for a named function). */
         readonly program: string,
         message: string,
+        /** What the program (or the loading of its folder or config) threw, when it threw. */
         readonly cause?: unknown,
     ) {
         super(`program ${program}: ${message}`);

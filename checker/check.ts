@@ -16,26 +16,36 @@ import { AnalysisScope, AnalyzeOptions, openAnalysis, AnalysisSession } from "./
 import type { AnalysisResult, CapturedResource, NotApplicable, Remediation, Violation } from "./types";
 import type { CheckParts, Mode } from "./report/model";
 
+/** A check: the packs and how to run them, the mode, and how to capture the program. */
 export interface CheckOptions extends Omit<AnalyzeOptions, "packs"> {
+    /** `preview`, `update` or `both` (see `Mode`). */
     mode: Mode;
+    /** The policy packs, each a folder and its config. */
     packs: AnalyzeOptions["packs"];
     /** Runs the program on mocks, as a first preview (true) or as an update (false). */
     capture: (preview: boolean) => Promise<CapturedResource[]>;
 }
 
+/** What a check found. */
 export interface CheckOutcome {
+    /** The mode it ran in. */
     mode: Mode;
     /** Both parts merged: the base run's findings, then the update part's (see `parts`). */
     result: AnalysisResult;
+    /** Mode both: which of `result`'s items the update part gave; empty otherwise. */
     parts: CheckParts;
-    /** The runs themselves, for tests and tools. */
+    /** The runs themselves, for tests and tools: the preview run (modes preview and both). */
     preview?: AnalysisResult;
+    /** The update run (mode update, or mode both when the preview left something unjudged). */
     update?: AnalysisResult;
 }
 
 /** The update capture of mode `both` failed where its values were needed. */
 export class UpdateCaptureError extends Error {
-    constructor(readonly cause: unknown) {
+    constructor(
+        /** What the update capture threw. */
+        readonly cause: unknown,
+    ) {
         super(`as an update (to judge what the preview could not): ${(cause as Error)?.message ?? cause}`);
         this.name = "UpdateCaptureError";
     }
@@ -46,11 +56,15 @@ const policyKey = (pack: string, policy: string) => `${pack}\0${policy}`;
 
 /** What the preview could not judge: (policy, resource) pairs of Analyze, and whole stack policies of AnalyzeStack. */
 export interface Unjudged {
+    /** (pack, policy, URN) keys of the resources a policy could not judge. */
     pairs: Set<string>;
+    /** (pack, policy) keys of the stack policies that could not run. */
     stackPolicies: Set<string>;
+    /** The preview's can't-run notices themselves. */
     notices: Violation[];
 }
 
+/** What the preview could not judge: its can't-run notices, as the pairs and stack policies an update run should judge. */
 export function unjudgedBy(preview: AnalysisResult): Unjudged {
     const unjudged: Unjudged = { pairs: new Set(), stackPolicies: new Set(), notices: [] };
     for (const v of preview.violations) {
@@ -69,7 +83,16 @@ export function updateScope(unjudged: Unjudged): AnalysisScope {
 }
 
 /** The preview's findings, then the update's verdicts on what the preview could not judge. */
-export function merge(preview: AnalysisResult, update: AnalysisResult, unjudged: Unjudged): { result: AnalysisResult; parts: CheckParts } {
+export function merge(
+    preview: AnalysisResult,
+    update: AnalysisResult,
+    unjudged: Unjudged,
+): {
+    /** The preview's findings, then the update's on what it could not judge. */
+    result: AnalysisResult;
+    /** Which of `result`'s items came from the update, and which notices it judged. */
+    parts: CheckParts;
+} {
     // A stack policy may report some resources before it meets an unknown: those pairs the preview judged.
     const judgedAtPreview = new Set(preview.violations.filter((v) => !v.unknownAtPreview).map((v) => pairKey(v.policyPack, v.policy, v.urn)));
     const wanted = (pack: string, policy: string, urn: string | undefined) =>
@@ -104,6 +127,10 @@ async function settle<T extends readonly unknown[]>(session: Promise<AnalysisSes
     return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as [AnalysisSession, ...T];
 }
 
+/**
+ * Runs a check in `options.mode` (see the top of this file): the packs start while the program is captured.
+ * Throws what the capture or the packs throw; `UpdateCaptureError` when mode both's update capture fails.
+ */
 export async function check(options: CheckOptions): Promise<CheckOutcome> {
     const { mode, capture, ...analyzeOptions } = options;
     // The packs start while the program runs: both are child work the checker only waits for.

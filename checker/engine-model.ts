@@ -17,6 +17,7 @@
 import { createHash } from "crypto";
 import { BlockShape, ResourceTable, tableOf } from "./aws-tables";
 
+/** The value that stands for an unknown (a computed output at preview) in captured inputs and outputs, as the engine sends it to packs. */
 export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** The bridge's key listing which properties of an object Check filled in (pulumi-terraform-bridge reservedkeys.Defaults). */

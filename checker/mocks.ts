@@ -11,9 +11,13 @@ import { UNKNOWN_SENTINEL, checkResource, emptyValueOf, plannedState, stateOfInp
 
 export { UNKNOWN_SENTINEL } from "./engine-model";
 
+/** The account, region and partition the mocks build ARNs and ids with. */
 export interface MockEnvironment {
+    /** The 12-digit account id. Default `123456789012`. */
     accountId: string;
+    /** The region, e.g. `eu-west-1`. Default: config `aws:region`, else `us-east-1`. */
     region: string;
+    /** The partition: `aws`, `aws-cn` or `aws-us-gov`. Default `aws`. */
     partition: string;
 }
 

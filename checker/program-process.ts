@@ -61,9 +61,11 @@ const KILL_GRACE_MS = 5_000;
 /** How long the child may take to load the checker and Pulumi before the program starts. */
 const START_LIMIT_MS = 120_000;
 
+/** How `runProgram` runs a program folder: the capture options, and what it tells the caller as it goes. */
 export interface ProgramRunOptions extends CaptureOptions {
     /** Called every `progressEvery` resources (default 500) with the count and the time since the program started. */
     onProgress?: (count: number, elapsedMs: number) => void;
+    /** Resources between two `onProgress` calls. Default 500. */
     progressEvery?: number;
     /** Where the program's own output goes (its stdout and stderr both): default this process's stderr, never stdout. */
     onOutput?: (text: string) => void;
@@ -71,9 +73,13 @@ export interface ProgramRunOptions extends CaptureOptions {
     onWarning?: (message: string) => void;
 }
 
+/** What a program folder registered, and the project, stack and config it ran with. */
 export interface ProgramRun {
+    /** Every resource the program registered, the stack and components included, in registration order. */
     resources: CapturedResource[];
+    /** The project: Pulumi.yaml's `name`. */
     project: string;
+    /** The stack it ran as. */
     stack: string;
     /** The stack file that was read, if any. */
     stackFile?: string;

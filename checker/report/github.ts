@@ -35,6 +35,7 @@ function command(f: Finding): string {
 /** GitHub shows at most 10 annotations of each kind per step (and 50 per job): errors first, so the blocking ones are shown. */
 const ORDER: Record<string, number> = { error: 0, warning: 1, notice: 2 };
 
+/** The findings as GitHub Actions workflow commands, one a line (errors first), then the components not checked offline and a summary line. */
 export function githubReport(model: ReportModel): string {
     const commands = model.findings.filter((f) => !(f.kind === "cant-run" && f.judgedByUpdate)).map(command);
     const kind = (c: string) => ORDER[c.slice(2, c.indexOf(" "))] ?? 3;

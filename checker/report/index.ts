@@ -19,23 +19,29 @@ export type { Counts, ReportSummary } from "./summary";
 export { SARIF_SCHEMA } from "./sarif";
 export { githubReport, junitReport, sarifReport };
 
+/** The report formats (the CLI's `--format`). */
 export const FORMATS = ["text", "json", "sarif", "github", "junit"] as const;
+/** One of `FORMATS`. */
 export type Format = (typeof FORMATS)[number];
 
 const asModel = (input: AnalysisResult | ReportModel, context?: ReportContext): ReportModel => ("findings" in input ? input : buildReport(input, context));
 
+/** True when a verdict is mandatory (can't-run notices are not verdicts): the CLI then exits 1. */
 export function hasMandatoryViolation(result: AnalysisResult): boolean {
     return result.violations.some((v) => v.enforcementLevel === "mandatory" && !v.unknownAtPreview);
 }
 
+/** The counts every format's summary shows, of an analysis (or of a model built with `buildReport`). */
 export function summarize(input: AnalysisResult | ReportModel, context?: ReportContext): ReportSummary {
     return summarizeModel(asModel(input, context));
 }
 
+/** The text report, shaped like the policy section of `pulumi preview`, of an analysis (or of a model). */
 export function textReport(input: AnalysisResult | ReportModel, context?: ReportContext): string {
     return textOf(asModel(input, context));
 }
 
+/** The JSON report (schema version `REPORT_SCHEMA_VERSION`) of an analysis (or of a model), as an object. */
 export function jsonReportOf(input: AnalysisResult | ReportModel, context?: ReportContext) {
     return jsonReport(asModel(input, context));
 }

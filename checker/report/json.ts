@@ -3,38 +3,114 @@ import type { NotApplicable, PropertyChange, Violation } from "../types";
 import { describeWhere, Finding, Location, Mode, Part, ReportModel } from "./model";
 import { ReportSummary, summarize } from "./summary";
 
+/** The `schemaVersion` the JSON report carries. */
 export const REPORT_SCHEMA_VERSION = 1;
 
+/** Where a finding is: the resource it is about and where the program made it. */
 interface Where {
+    /** The resource's type token; absent for a finding about the whole stack. */
     resourceType?: string;
+    /** The resource's name; absent for a finding about the whole stack. */
     resourceName?: string;
     /** Which run gave it: the engine-faithful preview, or the update part (mode both, or mode update). */
     part: Part;
     /** Where the program made the resource (for a resource in a component: the component's construction site). */
-    location: { file: string; line: number; column: number };
+    location: {
+        /** Relative to the program folder, with `/`. */
+        file: string;
+        /** 1-based line. */
+        line: number;
+        /** 1-based column. */
+        column: number;
+    };
     /** The enclosing components (or parent resources), outermost first. */
-    components?: { type: string; name: string }[];
+    components?: {
+        /** The enclosing resource's type token. */
+        type: string;
+        /** The enclosing resource's name. */
+        name: string;
+    }[];
     /** Where the resource itself was made, when that is elsewhere in the program. */
-    madeAt?: { file: string; line: number; column: number };
+    madeAt?: {
+        /** Relative to the program folder, with `/`. */
+        file: string;
+        /** 1-based line. */
+        line: number;
+        /** 1-based column. */
+        column: number;
+    };
     /** "`failed-queue` in `DeadLetterQueue` `failed`, app/index.ts:12:5" */
     where: string;
 }
 
-export type JsonViolation = Violation & Where & { judgedByUpdate?: boolean };
+/** A violation or can't-run notice in the JSON report: the violation as the engine reported it, and where it is. */
+export type JsonViolation = Violation &
+    Where & {
+        /** A can't-run notice, mode both: the update part judged this (policy, resource). */
+        judgedByUpdate?: boolean;
+    };
 
+/** The JSON report (`--format json`), schema version `REPORT_SCHEMA_VERSION`. */
 export interface JsonReport {
+    /** `REPORT_SCHEMA_VERSION`. */
     schemaVersion: number;
     /** preview, update or both. */
     mode: Mode;
     /** True when no violation is mandatory (the CLI exits 0). */
     ok: boolean;
+    /** The counts the other formats show. */
     summary: ReportSummary;
-    policyPacks: { name: string; version: string; policies: number; disabled: number }[];
+    /** The packs that ran. */
+    policyPacks: {
+        /** The pack's name. */
+        name: string;
+        /** Its version. */
+        version: string;
+        /** Its policies that run. */
+        policies: number;
+        /** Its policies the config disabled. */
+        disabled: number;
+    }[];
+    /** Verdicts and can't-run notices (`unknownAtPreview: true`), in report order. */
     violations: JsonViolation[];
-    waivers: (Omit<NotApplicable, "urn"> & { urn?: string } & Where)[];
-    remediations: ({ policyPack: string; policy: string; urn: string; diagnostic?: string; changes?: PropertyChange[] } & Where)[];
+    /** Policies not applicable with a reason starting "waived:". */
+    waivers: (Omit<NotApplicable, "urn"> & {
+        /** The resource; absent for a waiver of the whole stack. */
+        urn?: string;
+    } & Where)[];
+    /** The remediations the packs made. */
+    remediations: ({
+        /** Name of the policy pack. */
+        policyPack: string;
+        /** Name of the remediating policy. */
+        policy: string;
+        /** The resource it remediated. */
+        urn: string;
+        /** Not set by this version: a remediation that could not run is reported as an advisory violation instead. */
+        diagnostic?: string;
+        /** What it changed, leaf by leaf. */
+        changes?: PropertyChange[];
+    } & Where)[];
     /** Multi-language components whose children their plugin builds at a real preview: not checked offline. */
-    notChecked: { urn: string; type: string; name: string; plugin: string; location: { file: string; line: number; column: number } }[];
+    notChecked: {
+        /** The component's URN. */
+        urn: string;
+        /** Its type token. */
+        type: string;
+        /** Its name. */
+        name: string;
+        /** The plugin that builds its children: the type token's package (`awsx`). */
+        plugin: string;
+        /** Where the program made it. */
+        location: {
+            /** Relative to the program folder, with `/`. */
+            file: string;
+            /** 1-based line. */
+            line: number;
+            /** 1-based column. */
+            column: number;
+        };
+    }[];
     /** Config keys whose `secure:` value ran as a placeholder string. */
     placeholders: string[];
 }

@@ -28,6 +28,7 @@ interface Case {
     findings: Finding[];
 }
 
+/** The findings as a JUnit XML document: a suite per policy that runs, a test case per (policy, resource). */
 export function junitReport(model: ReportModel): string {
     const stack = model.resources.find((r) => r.type === STACK_TYPE);
     const shown = model.findings.filter((f) => !(f.kind === "cant-run" && f.judgedByUpdate));

@@ -10,6 +10,7 @@ export { findRepoRoot, shortType } from "./locate";
 
 /** Which run a finding comes from: the engine-faithful preview, or the update-mode run of the same program. */
 export type Part = "preview" | "update";
+/** How the check ran: as a first preview, as an update, or both (the preview, then an update for what it could not judge). */
 export type Mode = "preview" | "update" | "both";
 
 /** Where the program made a resource. Paths use `/`. */
@@ -18,35 +19,55 @@ export interface Location {
     file: string;
     /** Relative to the repository root (the nearest folder above the program with `.git`), for SARIF and GitHub. */
     repoFile: string;
+    /** 1-based line. */
     line: number;
+    /** 1-based column. */
     column: number;
 }
 
+/** The resource a finding is about, with the resources around it. */
 export interface Subject {
+    /** Its URN; undefined for a finding about the whole stack. */
     urn?: string;
+    /** Its type token, e.g. `aws:lambda/function:Function`. */
     type?: string;
+    /** Its name in the program (for a finding about the whole stack, the stack's). */
     name?: string;
     /** The resources it sits in, outermost first (components, or a custom resource given as `parent`). */
-    ancestors: { type: string; name: string }[];
+    ancestors: {
+        /** The enclosing resource's type token. */
+        type: string;
+        /** The enclosing resource's name. */
+        name: string;
+    }[];
     /** The stack resource itself, or a finding about the whole stack. */
     stack: boolean;
 }
 
+/** A verdict, a notice that a policy could not run at preview, a remediation, or a waiver. */
 export type FindingKind = "violation" | "cant-run" | "remediation" | "waiver";
 
+/** One item of a report: a verdict, can't-run notice, remediation or waiver, with what it is about and where. */
 export interface Finding {
+    /** What it is. */
     kind: FindingKind;
+    /** Which run it comes from. */
     part: Part;
+    /** Name of the policy pack. */
     policyPack: string;
+    /** That pack's version. */
     policyPackVersion: string;
     /** The pack's index in the report's packs, when two packs share a name. */
     packIndex?: number;
+    /** Name of the policy. */
     policy: string;
     /** violation: its level; cant-run: "advisory" (as the engine reports it); remediation: "remediate"; waiver: "waived". */
     level: "mandatory" | "advisory" | "remediate" | "waived";
+    /** The policy's severity, when it declares one. */
     severity?: string;
     /** What the policy says about this resource, without the policy's description in front. */
     message: string;
+    /** The resource it is about (or the stack). */
     subject: Subject;
     /** For a resource inside a component: the component's construction site in the program. Always set. */
     location: Location;
@@ -62,19 +83,25 @@ export interface Finding {
     violation?: Violation;
 }
 
+/** A policy pack in a report: its policies and its findings. */
 export interface PackReport {
+    /** The pack's name. */
     name: string;
+    /** Its version. */
     version: string;
     /** Policies that run (not disabled). */
     policies: number;
     /** Every policy of the pack, disabled ones included. */
     allPolicies: number;
+    /** Each policy, with the level the merged config gives it (empty when the pack gave none). */
     details: PolicyDetails[];
+    /** This pack's findings, in report order. */
     findings: Finding[];
 }
 
 /** What the check ran on, so findings can name files relative to the program and the repository. */
 export interface ReportContext {
+    /** How the check ran. Default `preview`. */
     mode?: Mode;
     /** The program folder; positions outside it are still shown, relative to it. */
     programDir?: string;
@@ -88,22 +115,35 @@ export interface ReportContext {
 
 /** A multi-language component (`remote: true`): its provider plugin builds its children at a real preview, so they were not checked. */
 export interface NotChecked {
+    /** The component's URN. */
     urn: string;
+    /** Its type token (`awsx:ec2:Vpc`). */
     type: string;
+    /** Its name in the program. */
     name: string;
     /** The plugin that builds it: the type token's package (`awsx`). */
     plugin: string;
+    /** Where the program made it. */
     location: Location;
 }
 
+/** What every report format is written from (`buildReport`). */
 export interface ReportModel {
+    /** How the check ran. */
     mode: Mode;
+    /** True when no verdict is mandatory (the CLI exits 0). */
     ok: boolean;
+    /** The captured resources, in registration order. */
     resources: CapturedResource[];
+    /** The packs that ran, each with its findings. */
     packs: PackReport[];
+    /** Every finding: violations and can't-run notices, then remediations, then waivers. */
     findings: Finding[];
+    /** The multi-language components whose children were not checked. */
     notChecked: NotChecked[];
+    /** Config keys whose `secure:` value stood in as a placeholder string. */
     placeholders: string[];
+    /** The context, with `programDir` and `repoRoot` resolved. */
     context: Required<Pick<ReportContext, "programDir" | "repoRoot">> & ReportContext;
     /** Where the program made a resource, by the rule findings use (the stack file for the stack). */
     locate(urn: string | undefined): Location;
@@ -125,6 +165,7 @@ function ownMessage(v: Violation, description: string | undefined): string {
 
 /** Mode both: which items of the merged result the update part gave (by identity), and which notices it judged. */
 export interface CheckParts {
+    /** The violations, remediations and waivers (the objects themselves) that came from the update part. */
     fromUpdate?: ReadonlySet<object>;
     /** Can't-run notices of the preview that the update part judged. */
     judged?: ReadonlySet<Violation>;

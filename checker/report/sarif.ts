@@ -12,6 +12,7 @@ import type { PolicyDetails } from "../types";
 import { describeChange, describeSubject, Finding, ReportModel } from "./model";
 import { tool } from "./tool";
 
+/** The `$schema` of the SARIF log `sarifReport` writes. */
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 export const FINGERPRINT = "serverlessGuardrailsFinding/v1";
 
@@ -90,6 +91,7 @@ function resultLevel(f: Finding): Level {
     return "note";
 }
 
+/** The findings as a SARIF 2.1.0 log (one run), as GitHub code scanning reads it. */
 export function sarifReport(model: ReportModel): Record<string, unknown> {
     const rules: Record<string, unknown>[] = [];
     const ruleIndex = new Map<string, number>();

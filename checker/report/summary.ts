@@ -1,14 +1,21 @@
 /** The counts every format's summary shows. */
 import type { Finding, ReportModel } from "./model";
 
+/** Verdicts by level. */
 export interface Counts {
+    /** Mandatory violations. */
     mandatory: number;
+    /** Advisory violations. */
     advisory: number;
+    /** Both. */
     total: number;
 }
 
+/** The counts every format's summary shows. */
 export interface ReportSummary {
+    /** Resources captured, the stack and components included. */
     resources: number;
+    /** Policy packs that ran. */
     policyPacks: number;
     /** Policies that run, across all packs (disabled policies are not counted). */
     policies: number;
@@ -16,10 +23,17 @@ export interface ReportSummary {
     violations: Counts;
     /** Can't-run notices of the preview: a value the policy needs is unknown until the update. */
     unknownAtPreview: number;
+    /** Waivers (policies not applicable with a reason starting "waived:"). */
     waivers: number;
+    /** Remediations the packs made (one that could not run is counted as an advisory violation instead). */
     remediations: number;
     /** Mode both: the verdicts of each part. */
-    byPart?: { preview: Counts; update: Counts };
+    byPart?: {
+        /** The preview's verdicts. */
+        preview: Counts;
+        /** The update part's verdicts. */
+        update: Counts;
+    };
     /** Mode both: can't-run notices the update part judged. */
     judgedByUpdate?: number;
     /** Mode both: can't-run notices the update part could not judge either. */
