@@ -12,7 +12,7 @@
 import Ajv, { ErrorObject } from "ajv";
 import * as fs from "fs";
 import { NOT_BELOW_KEYWORD } from "../policies/lib/config-rules";
-import type { AnalyzerInfo, PolicyConfigEntry } from "./pack-client";
+import type { AnalyzerInfo, PolicyConfigEntry } from "./pack-messages";
 import type { EnforcementLevel } from "./types";
 
 export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];

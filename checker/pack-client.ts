@@ -1,7 +1,8 @@
 /**
  * Starts a policy pack the way the Pulumi engine does and speaks the engine's Analyzer gRPC protocol
- * to it. Every wait has a time limit; a pack that dies is reported with its stderr; `close()` (or the
- * exit of this process) kills the pack.
+ * to it (the messages: pack-messages.ts). Every wait has a time limit; a pack that dies is reported with
+ * its stderr; `close()` (or the exit of this process) kills the pack. In the test run, a client may use a
+ * pack that is already running instead (pack-lease.ts); closing it then leaves the pack running.
  *
  * The pack runs in this process's process group, so whatever ends the group (a CI time limit, Ctrl-C,
  * `kill -9 -<pgid>`) ends the pack with it. When only this process dies, even by SIGKILL (the OOM killer),
@@ -9,19 +10,30 @@
  * and kills its own process. A thread, so that it works even while a policy keeps the main thread busy.
  */
 import { ChildProcess, spawn } from "child_process";
-import { createRequire } from "module";
 import * as path from "path";
 import type * as grpcTypes from "@grpc/grpc-js";
 import type * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
-import type { EnforcementLevel } from "./types";
+import { PackLease, runningPacksOf, takeLease } from "./pack-lease";
+import {
+    AnalyzeResource,
+    AnalyzeResult,
+    AnalyzerInfo,
+    PolicyConfigEntry,
+    RemediateResult,
+    StackConfiguration,
+    StackResource,
+    analyzeRequest,
+    analyzeResultOf,
+    analyzeStackRequest,
+    analyzerInfoOf,
+    configureRequest,
+    configureStackRequest,
+    pulumiRequire,
+    remediateResultOf,
+} from "./pack-messages";
 
-// The stubs and their runtime come from the copy that @pulumi/pulumi itself uses, so that message
-// classes and `instanceof` checks inside grpc-js agree.
-const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi/package.json"));
 const grpc: typeof grpcTypes = pulumiRequire("@grpc/grpc-js");
-const pb: typeof analyzerPb = pulumiRequire("./proto/analyzer_pb");
 const { AnalyzerClient } = pulumiRequire("./proto/analyzer_grpc_pb");
-const { Struct } = pulumiRequire("google-protobuf/google/protobuf/struct_pb");
 const { Empty } = pulumiRequire("google-protobuf/google/protobuf/empty_pb");
 
 export const DEFAULT_START_TIMEOUT_MS = 60_000;
@@ -32,6 +44,11 @@ const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
 /** The longest wait a Node.js timer can time (a longer one fires at once). */
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 const WATCHDOG_POLL_MS = 250;
+/** Limit for the calls that ready a running pack for a new client. */
+const RESET_TIMEOUT_MS = 5_000;
+/** Errors that leave it unknown whether the pack got the call. */
+const UNANSWERED = new Set([grpc.status.DEADLINE_EXCEEDED, grpc.status.UNAVAILABLE, grpc.status.CANCELLED]);
+const EMPTY_STACK: StackConfiguration = { stack: "", project: "", organization: "", tags: {}, dryRun: false, config: {}, configSecretKeys: [] };
 
 /**
  * Loaded into the pack process with `--import` before the pack host: a thread that kills the pack as soon as
@@ -71,267 +88,6 @@ export interface StartOptions {
     engineAddress?: string;
     /** Extra environment for the pack process. */
     env?: NodeJS.ProcessEnv;
-}
-
-export interface PolicyInfo {
-    name: string;
-    displayName: string;
-    description: string;
-    enforcementLevel: EnforcementLevel;
-    type: "resource" | "stack" | "unknown";
-    severity?: string;
-    remediationSteps?: string;
-    url?: string;
-    tags: string[];
-    configSchema?: { properties: Record<string, any>; required?: string[] };
-}
-
-export interface PolicyConfigEntry {
-    enforcementLevel: EnforcementLevel;
-    properties?: Record<string, unknown>;
-}
-
-export interface AnalyzerInfo {
-    name: string;
-    displayName: string;
-    version: string;
-    supportsConfig: boolean;
-    description: string;
-    tags: string[];
-    policies: PolicyInfo[];
-    /** The pack's own initial config (PolicyPack's `initialConfig`), per policy. */
-    initialConfig: Record<string, Partial<PolicyConfigEntry>>;
-}
-
-export interface ProviderResource {
-    type: string;
-    urn: string;
-    name: string;
-    properties: Record<string, unknown>;
-}
-
-export interface ResourceOptions {
-    protect?: boolean;
-    ignoreChanges?: string[];
-    deleteBeforeReplace?: boolean;
-    additionalSecretOutputs?: string[];
-    aliases?: string[];
-    customTimeouts?: { create?: number; update?: number; delete?: number };
-    parent?: string;
-}
-
-/** What ConfigureStack tells a pack about the stack (AnalyzerStackConfigureRequest). */
-export interface StackConfiguration {
-    stack: string;
-    project: string;
-    organization: string;
-    /** Stack tags (`pulumi:project`, `pulumi:runtime`, ...): policies read them as `args.stackTags`. */
-    tags: Record<string, string>;
-    /** True for a preview. */
-    dryRun: boolean;
-    /** The program's config, namespaced keys (`aws:region`), string values. */
-    config: Record<string, string>;
-    configSecretKeys: string[];
-}
-
-/** A resource as Analyze and Remediate receive it. */
-export interface AnalyzeResource {
-    type: string;
-    urn: string;
-    name: string;
-    properties: Record<string, unknown>;
-    options?: ResourceOptions;
-    provider?: ProviderResource;
-}
-
-/** A resource as AnalyzeStack receives it. */
-export interface StackResource extends AnalyzeResource {
-    parent?: string;
-    dependencies?: string[];
-    propertyDependencies?: Record<string, string[]>;
-}
-
-export interface Diagnostic {
-    policyName: string;
-    policyPackName: string;
-    policyPackVersion: string;
-    description: string;
-    message: string;
-    enforcementLevel: EnforcementLevel;
-    urn?: string;
-    severity?: string;
-}
-
-export interface PolicyNotApplicable {
-    policyName: string;
-    reason: string;
-}
-
-export interface AnalyzeResult {
-    diagnostics: Diagnostic[];
-    notApplicable: PolicyNotApplicable[];
-}
-
-export interface RemediationResult {
-    policyName: string;
-    policyPackName: string;
-    policyPackVersion: string;
-    description: string;
-    /** The resource's full new properties, when the policy changed them. */
-    properties?: Record<string, unknown>;
-    diagnostic?: string;
-}
-
-export interface RemediateResult {
-    remediations: RemediationResult[];
-    notApplicable: PolicyNotApplicable[];
-}
-
-const levelNames: Record<number, EnforcementLevel> = { 0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate" };
-const levelNumbers: Record<EnforcementLevel, number> = { advisory: 0, mandatory: 1, disabled: 2, remediate: 3 };
-const severityNames: Record<number, string | undefined> = { 0: undefined, 1: "low", 2: "medium", 3: "high", 4: "critical" };
-
-export function levelName(level: number): EnforcementLevel {
-    return levelNames[level] ?? "advisory";
-}
-
-/** Plain JSON for a protobuf Struct: drops `undefined`, turns non-finite numbers and other odd values into strings. */
-function jsonSafe(value: unknown): unknown {
-    if (value === null || typeof value === "string" || typeof value === "boolean") return value;
-    if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
-    if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : jsonSafe(v)));
-    if (typeof value === "object") {
-        const out: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-            if (v !== undefined) out[k] = jsonSafe(v);
-        }
-        return out;
-    }
-    return value === undefined ? null : String(value);
-}
-
-export function toStruct(value: Record<string, unknown>): any {
-    return Struct.fromJavaScript(jsonSafe(value ?? {}));
-}
-
-function optionsMessage(options: ResourceOptions = {}): analyzerPb.AnalyzerResourceOptions {
-    const message = new pb.AnalyzerResourceOptions();
-    message.setProtect(options.protect ?? false);
-    message.setIgnorechangesList(options.ignoreChanges ?? []);
-    if (options.deleteBeforeReplace !== undefined) {
-        message.setDeletebeforereplace(options.deleteBeforeReplace);
-        message.setDeletebeforereplacedefined(true);
-    }
-    message.setAdditionalsecretoutputsList(options.additionalSecretOutputs ?? []);
-    message.setAliasesList(options.aliases ?? []);
-    const timeouts = new pb.AnalyzerResourceOptions.CustomTimeouts();
-    timeouts.setCreate(options.customTimeouts?.create ?? 0);
-    timeouts.setUpdate(options.customTimeouts?.update ?? 0);
-    timeouts.setDelete(options.customTimeouts?.delete ?? 0);
-    message.setCustomtimeouts(timeouts);
-    if (options.parent) message.setParent(options.parent);
-    return message;
-}
-
-function providerMessage(provider: ProviderResource): analyzerPb.AnalyzerProviderResource {
-    const message = new pb.AnalyzerProviderResource();
-    message.setType(provider.type);
-    message.setUrn(provider.urn);
-    message.setName(provider.name);
-    message.setProperties(toStruct(provider.properties));
-    return message;
-}
-
-export function analyzeRequest(resource: AnalyzeResource): analyzerPb.AnalyzeRequest {
-    const message = new pb.AnalyzeRequest();
-    message.setType(resource.type);
-    message.setUrn(resource.urn);
-    message.setName(resource.name);
-    message.setProperties(toStruct(resource.properties));
-    message.setOptions(optionsMessage(resource.options));
-    if (resource.provider) message.setProvider(providerMessage(resource.provider));
-    return message;
-}
-
-export function stackResourceMessage(resource: StackResource): analyzerPb.AnalyzerResource {
-    const message = new pb.AnalyzerResource();
-    message.setType(resource.type);
-    message.setUrn(resource.urn);
-    message.setName(resource.name);
-    message.setProperties(toStruct(resource.properties));
-    message.setOptions(optionsMessage({ ...resource.options, parent: resource.parent ?? resource.options?.parent }));
-    if (resource.provider) message.setProvider(providerMessage(resource.provider));
-    if (resource.parent) message.setParent(resource.parent);
-    message.setDependenciesList(resource.dependencies ?? []);
-    const dependencies = message.getPropertydependenciesMap();
-    for (const [property, urns] of Object.entries(resource.propertyDependencies ?? {})) {
-        const entry = new pb.AnalyzerPropertyDependencies();
-        entry.setUrnsList(urns);
-        dependencies.set(property, entry);
-    }
-    return message;
-}
-
-function notApplicableOf(list: analyzerPb.PolicyNotApplicable[]): PolicyNotApplicable[] {
-    return list.map((n) => ({ policyName: n.getPolicyName(), reason: n.getReason() }));
-}
-
-function analyzeResultOf(response: analyzerPb.AnalyzeResponse): AnalyzeResult {
-    return {
-        diagnostics: response.getDiagnosticsList().map((d) => ({
-            policyName: d.getPolicyname(),
-            policyPackName: d.getPolicypackname(),
-            policyPackVersion: d.getPolicypackversion(),
-            description: d.getDescription(),
-            message: d.getMessage(),
-            enforcementLevel: levelName(d.getEnforcementlevel()),
-            urn: d.getUrn() || undefined,
-            severity: severityNames[d.getSeverity()],
-        })),
-        notApplicable: notApplicableOf(response.getNotApplicableList()),
-    };
-}
-
-function analyzerInfoOf(info: analyzerPb.AnalyzerInfo): AnalyzerInfo {
-    const policyTypes: Record<number, PolicyInfo["type"]> = { 1: "resource", 2: "stack" };
-    const initialConfig: AnalyzerInfo["initialConfig"] = {};
-    info.getInitialconfigMap().forEach((config: analyzerPb.PolicyConfig, policy: string) => {
-        const entry: Partial<PolicyConfigEntry> = {};
-        // A PolicyConfig without an explicit level carries ADVISORY (0); the pack sets a level only when it has one.
-        entry.enforcementLevel = levelName(config.getEnforcementlevel());
-        const properties = config.getProperties()?.toJavaScript();
-        if (properties) entry.properties = properties as Record<string, unknown>;
-        initialConfig[policy] = entry;
-    });
-    return {
-        name: info.getName(),
-        displayName: info.getDisplayname(),
-        version: info.getVersion(),
-        supportsConfig: info.getSupportsconfig(),
-        description: info.getDescription(),
-        tags: info.getTagsList(),
-        initialConfig,
-        policies: info.getPoliciesList().map((p) => {
-            const schema = p.getConfigschema();
-            return {
-                name: p.getName(),
-                displayName: p.getDisplayname(),
-                description: p.getDescription(),
-                enforcementLevel: levelName(p.getEnforcementlevel()),
-                type: policyTypes[p.getPolicyType()] ?? "unknown",
-                severity: severityNames[p.getSeverity()],
-                remediationSteps: p.getRemediationSteps() || undefined,
-                url: p.getUrl() || undefined,
-                tags: p.getTagsList(),
-                configSchema: schema
-                    ? {
-                          properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, any>,
-                          required: schema.getRequiredList().length ? schema.getRequiredList() : undefined,
-                      }
-                    : undefined,
-            };
-        }),
-    };
 }
 
 const livePacks = new Set<ChildProcess>();
@@ -382,12 +138,20 @@ export class PackClient {
     private readonly exitPromise: Promise<void>;
     private client: any;
     private closing?: Promise<void>;
+    /** A call went unanswered: it may still reach the pack (see PackLease.keep). */
+    private unanswered = false;
 
+    /** Either `child`, the pack this client started, or `lease`, on a running pack. */
     private constructor(
         readonly packDir: string,
-        private readonly child: ChildProcess,
         private readonly callTimeoutMs: number,
+        private readonly child?: ChildProcess,
+        private readonly lease?: PackLease,
     ) {
+        if (!child) {
+            this.exitPromise = new Promise(() => {});
+            return;
+        }
         child.stderr?.setEncoding("utf8");
         child.stderr?.on("data", (chunk: string) => {
             this.stderrText = (this.stderrText + chunk).slice(-STDERR_LIMIT);
@@ -402,9 +166,18 @@ export class PackClient {
         });
     }
 
-    /** Spawns the pack (cwd = pack dir) and waits for its port line. */
+    /**
+     * Spawns the pack (cwd = pack dir) and waits for its port line; or, when the options ask for nothing of a
+     * process (a start time limit, an engine address, an environment), uses a running pack of the folder that no
+     * other client holds, if the environment lists one (pack-lease.ts).
+     */
     static async start(packDir: string, options: StartOptions = {}): Promise<PackClient> {
         const dir = path.resolve(packDir);
+        const callTimeoutMs = timerMs(options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
+        if (options.startTimeoutMs === undefined && options.engineAddress === undefined && options.env === undefined) {
+            const running = await PackClient.attach(dir, callTimeoutMs);
+            if (running) return running;
+        }
         const host = resolvePackHost(dir);
         installExitHook();
         const child = spawn(process.execPath, ["--import", WATCHDOG, host, options.engineAddress ?? "127.0.0.1:0", dir], {
@@ -413,7 +186,7 @@ export class PackClient {
             env: { ...process.env, FORCE_COLOR: "0", ...options.env },
         });
         livePacks.add(child);
-        const pack = new PackClient(dir, child, timerMs(options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS));
+        const pack = new PackClient(dir, callTimeoutMs, child);
         const startTimeoutMs = timerMs(options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
         let port: number;
         try {
@@ -422,15 +195,47 @@ export class PackClient {
             await pack.close();
             throw e;
         }
-        pack.client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
-            "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
-            "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
-        });
+        pack.connect(`127.0.0.1:${port}`);
         return pack;
     }
 
+    private static async attach(dir: string, callTimeoutMs: number): Promise<PackClient | undefined> {
+        for (const running of runningPacksOf(dir)) {
+            const lease = takeLease(running);
+            if (!lease) continue;
+            const pack = new PackClient(dir, callTimeoutMs, undefined, lease);
+            pack.connect(running.address);
+            try {
+                await pack.reset();
+                return pack;
+            } catch {
+                await pack.close();
+            }
+        }
+        return undefined;
+    }
+
+    /**
+     * Makes a running pack answer as a fresh one. Across calls a pack keeps only what Configure and ConfigureStack
+     * set (@pulumi/policy server.js: the policy config and the stack tags), each replaced whole by the next such
+     * call and both empty in a fresh pack: sending both empty resets it. (The checker sends both before it analyzes
+     * anyway: analyze.ts. The state of our packs' own modules is caches keyed by content, or kept for one turn of
+     * the event loop: policies/lib/graph.ts.)
+     */
+    private async reset() {
+        await this.call("configure", configureRequest({}), RESET_TIMEOUT_MS);
+        await this.call("configureStack", configureStackRequest(EMPTY_STACK), RESET_TIMEOUT_MS);
+    }
+
+    private connect(address: string) {
+        this.client = new AnalyzerClient(address, grpc.credentials.createInsecure(), {
+            "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
+            "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
+        });
+    }
+
     private readPort(timeoutMs: number): Promise<number> {
-        const child = this.child;
+        const child = this.child!;
         return new Promise<number>((resolve, reject) => {
             let stdout = "";
             let settled = false;
@@ -481,11 +286,17 @@ export class PackClient {
     }
 
     get pid(): number | undefined {
-        return this.child.pid;
+        return this.child ? this.child.pid : this.lease?.pack.pid;
     }
 
+    /** False once the pack has exited, or once this client is closed when it uses a running pack. */
     get isRunning(): boolean {
-        return !this.exited;
+        return this.child ? !this.exited : !this.closing;
+    }
+
+    /** True when this client uses a pack that was already running (pack-lease.ts). */
+    get usesRunningPack(): boolean {
+        return this.lease !== undefined;
     }
 
     /** One RPC with a deadline; rejects with the pack's stderr when the pack dies or errs. */
@@ -502,15 +313,16 @@ export class PackClient {
                     reject(this.error(`policy pack ${this.packDir} died during ${method} (${this.exitInfo})`));
                 }, 50);
             };
-            this.child.once("exit", onExit);
+            this.child?.once("exit", onExit);
             this.client[method](request, new grpc.Metadata(), { deadline }, (err: grpcTypes.ServiceError | null, response: Res) => {
-                this.child.removeListener("exit", onExit);
+                this.child?.removeListener("exit", onExit);
                 if (settled) return;
                 if (!err) {
                     settled = true;
                     resolve(response);
                     return;
                 }
+                if (UNANSWERED.has(err.code)) this.unanswered = true;
                 const report = () => {
                     if (settled) return;
                     settled = true;
@@ -523,7 +335,7 @@ export class PackClient {
                     }
                 };
                 // A transport error may arrive just before the exit event: wait briefly for it.
-                if (err.code === grpc.status.UNAVAILABLE && !this.exited) {
+                if (err.code === grpc.status.UNAVAILABLE && this.child && !this.exited) {
                     Promise.race([this.exitPromise, new Promise((r) => setTimeout(r, 500))]).then(report);
                 } else {
                     report();
@@ -543,30 +355,12 @@ export class PackClient {
 
     /** Configure with one entry per policy (as the engine sends it: level plus the policy's properties). */
     async configure(config: Record<string, PolicyConfigEntry>): Promise<void> {
-        const request = new pb.ConfigureAnalyzerRequest();
-        const map = request.getPolicyconfigMap();
-        for (const [policy, entry] of Object.entries(config)) {
-            const message = new pb.PolicyConfig();
-            message.setEnforcementlevel(levelNumbers[entry.enforcementLevel]);
-            message.setProperties(toStruct(entry.properties ?? {}));
-            map.set(policy, message);
-        }
-        await this.call("configure", request);
+        await this.call("configure", configureRequest(config));
     }
 
     /** ConfigureStack, as the engine calls it when it starts a pack for a stack (pkg/resource/plugin/analyzer_plugin.go NewAnalyzer). */
     async configureStack(stack: StackConfiguration): Promise<void> {
-        const request = new pb.AnalyzerStackConfigureRequest();
-        request.setStack(stack.stack);
-        request.setProject(stack.project);
-        request.setOrganization(stack.organization);
-        request.setDryRun(stack.dryRun);
-        const tags = request.getTagsMap();
-        for (const [key, value] of Object.entries(stack.tags)) tags.set(key, value);
-        const config = request.getConfigMap();
-        for (const [key, value] of Object.entries(stack.config)) config.set(key, value);
-        request.setConfigSecretKeysList(stack.configSecretKeys);
-        await this.call("configureStack", request);
+        await this.call("configureStack", configureStackRequest(stack));
     }
 
     async analyze(resource: AnalyzeResource): Promise<AnalyzeResult> {
@@ -574,27 +368,17 @@ export class PackClient {
     }
 
     async remediate(resource: AnalyzeResource): Promise<RemediateResult> {
-        const response = await this.call<analyzerPb.RemediateResponse>("remediate", analyzeRequest(resource));
-        return {
-            remediations: response.getRemediationsList().map((r) => ({
-                policyName: r.getPolicyname(),
-                policyPackName: r.getPolicypackname(),
-                policyPackVersion: r.getPolicypackversion(),
-                description: r.getDescription(),
-                properties: (r.getProperties()?.toJavaScript() as Record<string, unknown> | undefined) ?? undefined,
-                diagnostic: r.getDiagnostic() || undefined,
-            })),
-            notApplicable: notApplicableOf(response.getNotApplicableList()),
-        };
+        return remediateResultOf(await this.call<analyzerPb.RemediateResponse>("remediate", analyzeRequest(resource)));
     }
 
     async analyzeStack(resources: StackResource[]): Promise<AnalyzeResult> {
-        const request = new pb.AnalyzeStackRequest();
-        request.setResourcesList(resources.map(stackResourceMessage));
-        return analyzeResultOf(await this.call<analyzerPb.AnalyzeResponse>("analyzeStack", request));
+        return analyzeResultOf(await this.call<analyzerPb.AnalyzeResponse>("analyzeStack", analyzeStackRequest(resources)));
     }
 
-    /** Closes the connection and kills the pack (SIGTERM, then SIGKILL). Idempotent. */
+    /**
+     * Closes the connection and kills the pack (SIGTERM, then SIGKILL); or, on a running pack, frees it for the
+     * next client. Idempotent.
+     */
     close(): Promise<void> {
         if (this.closing) return this.closing;
         this.closing = (async () => {
@@ -604,16 +388,22 @@ export class PackClient {
                 // closing a broken channel is fine
             }
             this.client = undefined;
-            killPack(this.child, "SIGTERM");
+            if (this.lease) {
+                if (this.unanswered) this.lease.keep();
+                else this.lease.release();
+            }
+            const child = this.child;
+            if (!child) return;
+            killPack(child, "SIGTERM");
             if (!this.exited) {
-                const timer = setTimeout(() => killPack(this.child, "SIGKILL"), KILL_GRACE_MS);
+                const timer = setTimeout(() => killPack(child, "SIGKILL"), KILL_GRACE_MS);
                 await this.exitPromise;
                 clearTimeout(timer);
             }
-            killPack(this.child, "SIGKILL");
-            this.child.stdout?.destroy();
-            this.child.stderr?.destroy();
-            livePacks.delete(this.child);
+            killPack(child, "SIGKILL");
+            child.stdout?.destroy();
+            child.stderr?.destroy();
+            livePacks.delete(child);
         })();
         return this.closing;
     }

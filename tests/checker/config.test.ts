@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, loadUserConfig, parseUserConfig, reconcileConfig } from "../../checker/config";
-import type { AnalyzerInfo, PolicyInfo } from "../../checker/pack-client";
+import type { AnalyzerInfo, PolicyInfo } from "../../checker/pack-messages";
 import { removeCopies, tempDir } from "./helpers";
 
 afterAll(removeCopies);

@@ -5,7 +5,8 @@
 import { analyzeResources } from "../../checker/analyze";
 import { run } from "../../checker/cli";
 import { ConfigError, reconcileConfig, unknownSettings, userConfigFrom } from "../../checker/config";
-import { analyzeRequest, PackClient, type AnalyzerInfo } from "../../checker/pack-client";
+import { PackClient } from "../../checker/pack-client";
+import { analyzeRequest, type AnalyzerInfo } from "../../checker/pack-messages";
 import { T } from "../../policies/lib/types";
 import { packDir, programDir } from "../checker/helpers";
 import { POLICIES_DIR, resource, startPack } from "./helpers";

@@ -6,7 +6,8 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { reconcileConfig, userConfigFrom, type UserConfig } from "../../checker/config";
-import { PackClient, type AnalyzeResource } from "../../checker/pack-client";
+import { PackClient } from "../../checker/pack-client";
+import type { AnalyzeResource } from "../../checker/pack-messages";
 
 export const ROOT = path.resolve(__dirname, "../..");
 export const POLICIES_DIR = path.join(ROOT, "policies");

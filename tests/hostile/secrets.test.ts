@@ -6,7 +6,8 @@
  */
 import * as path from "path";
 import { run } from "../../checker/cli";
-import { analyzeRequest, type PackClient, type StackResource } from "../../checker/pack-client";
+import type { PackClient } from "../../checker/pack-client";
+import { analyzeRequest, type StackResource } from "../../checker/pack-messages";
 import { T } from "../../policies/lib/types";
 import { configure, HOSTILE_FIXTURES, isSecret, resource, secret, startPack } from "./helpers";
 

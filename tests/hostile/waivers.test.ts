@@ -3,7 +3,8 @@
  * exponential time, and a waiver too long to be a resource name. Neither may hang or fail a preview.
  */
 import { ConfigError, reconcileConfig, userConfigFrom } from "../../checker/config";
-import { analyzeRequest, type PackClient } from "../../checker/pack-client";
+import type { PackClient } from "../../checker/pack-client";
+import { analyzeRequest } from "../../checker/pack-messages";
 import { findWaiver, globMatches, MAX_WAIVER_RESOURCE_LENGTH } from "../../policies/lib/waivers";
 import { T } from "../../policies/lib/types";
 import { configure, resource, startPack } from "./helpers";

@@ -5,7 +5,8 @@
 import Ajv from "ajv";
 import * as fs from "fs";
 import * as path from "path";
-import { PackClient, PolicyConfigEntry, PolicyInfo } from "../../checker/pack-client";
+import { PackClient } from "../../checker/pack-client";
+import type { PolicyConfigEntry, PolicyInfo } from "../../checker/pack-messages";
 import { allPolicies } from "../../policies/all";
 import { T } from "../../policies/lib/types";
 
