@@ -17,6 +17,7 @@ import { providerOf, withDefaultProviders } from "./default-providers";
 import { UNKNOWN_SENTINEL, analyzerProperties, stateOfInputs } from "./engine-model";
 import type { AnalysisResult, CapturedResource, NotApplicable, PolicyDetails, PolicyPackSummary, Remediation, Violation } from "./types";
 
+/** A policy pack to run, and its config. */
 export interface PackSpec {
     /** The pack folder (with PulumiPolicy.yaml). */
     dir: string;
@@ -24,13 +25,15 @@ export interface PackSpec {
     config?: string | UserConfig;
 }
 
+/** How to run the packs: which ones, their time limits, and what the caller is told as they run. */
 export interface AnalyzeOptions extends StartOptions {
+    /** The packs, in the order their findings are reported. */
     packs: PackSpec[];
     /** Called with a short progress line now and then (the CLI prints these on stderr). */
     onProgress?: (message: string) => void;
     /** Called with each config warning (a setting the policy does not have); default: printed on stderr. */
     onWarning?: (message: string) => void;
-    /** Resources between two progress lines. */
+    /** Resources between two progress lines. Default 500. */
     progressEvery?: number;
     /**
      * What ConfigureStack tells the packs (stack tags, config, dry run); by default the stack and project of the
@@ -233,8 +236,11 @@ export interface AnalysisScope {
 
 /** Started, configured packs that can analyze several captures of a program (a preview, then an update). */
 export interface AnalysisSession {
+    /** The packs that were started, with their policies. */
     readonly policyPacks: PolicyPackSummary[];
+    /** Sends the resources through the packs as the engine would (ConfigureStack, Remediate, Analyze, AnalyzeStack). */
     run(resources: CapturedResource[], scope?: AnalysisScope): Promise<AnalysisResult>;
+    /** Stops the packs. */
     close(): Promise<void>;
 }
 

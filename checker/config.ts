@@ -25,6 +25,7 @@ export interface ConfigProblem {
     policy?: string;
     /** The property path inside the policy's config, e.g. "waivers/0/reason". */
     property?: string;
+    /** What is wrong, and what to do. */
     message: string;
 }
 
@@ -35,14 +36,22 @@ export function formatProblem(problem: ConfigProblem): string {
 
 /** The configuration could not be read or does not fit the pack's schemas; `problems` lists every error. */
 export class ConfigError extends Error {
-    constructor(readonly problems: ConfigProblem[]) {
+    constructor(
+        /** Every problem found, not only the first. */
+        readonly problems: ConfigProblem[],
+    ) {
         super(`policy pack configuration is invalid:\n${problems.map((p) => `  - ${formatProblem(p)}`).join("\n")}`);
         this.name = "ConfigError";
     }
 }
 
 /** One policy's entry in a `--policy-pack-config` file: a level, or an object of a level and settings. */
-export type PolicySettings = EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>);
+export type PolicySettings =
+    | EnforcementLevel
+    | ({
+          /** The level the policy runs at. Default: the `all` entry's level, else the pack's. */
+          enforcementLevel?: EnforcementLevel;
+      } & Record<string, unknown>);
 
 /** The `--policy-pack-config` format: `{ "all": "mandatory", "<policy>": "advisory" | { "enforcementLevel": ..., ...settings } }`. */
 export type UserConfig = Record<string, PolicySettings>;
@@ -63,7 +72,15 @@ function describe(value: unknown): string {
  * Reads the `--policy-pack-config` format: `{"all": "mandatory"}`, `{"all": {"enforcementLevel": ...}}`,
  * `{"<policy>": "advisory"}` or `{"<policy>": {"enforcementLevel": ..., ...properties}}`.
  */
-export function parseUserConfig(document: unknown, source?: string): { config: ParsedConfig; problems: ConfigProblem[] } {
+export function parseUserConfig(
+    document: unknown,
+    source?: string,
+): {
+    /** What could be read, per policy. */
+    config: ParsedConfig;
+    /** What could not (empty when the document is fine). */
+    problems: ConfigProblem[];
+} {
     const config: ParsedConfig = {};
     const problems: ConfigProblem[] = [];
     if (document === null || document === undefined) return { config, problems };

@@ -14,57 +14,107 @@ export const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi/packa
 const pb: typeof analyzerPb = pulumiRequire("./proto/analyzer_pb");
 const { Struct } = pulumiRequire("google-protobuf/google/protobuf/struct_pb");
 
+/** A policy as its pack describes it in GetAnalyzerInfo. */
 export interface PolicyInfo {
+    /** The policy's name, e.g. `lambda-timeout`. */
     name: string;
+    /** Its display name ("" when it has none). */
     displayName: string;
+    /** Its description. */
     description: string;
+    /** The level the pack gives it, before config. */
     enforcementLevel: EnforcementLevel;
+    /** A resource policy, a stack policy, or a type this client does not know. */
     type: "resource" | "stack" | "unknown";
+    /** `low`, `medium`, `high` or `critical`, when the policy declares one. */
     severity?: string;
+    /** What to do about a violation, when the policy says. */
     remediationSteps?: string;
+    /** A link to more about the policy, when it has one. */
     url?: string;
+    /** Its tags (empty when none). */
     tags: string[];
-    configSchema?: { properties: Record<string, any>; required?: string[] };
+    /** The JSON schema of its config, when it has settings. */
+    configSchema?: {
+        /** The settings, by name: each a JSON schema. */
+        properties: Record<string, any>;
+        /** The settings a config must give, when there are any. */
+        required?: string[];
+    };
 }
 
+/** One policy's config, as Configure sends it: its level and its settings. */
 export interface PolicyConfigEntry {
+    /** The level the policy runs at. */
     enforcementLevel: EnforcementLevel;
+    /** Its settings (the config's keys besides `enforcementLevel`). */
     properties?: Record<string, unknown>;
 }
 
+/** What a pack says about itself (GetAnalyzerInfo). */
 export interface AnalyzerInfo {
+    /** The pack's name. */
     name: string;
+    /** Its display name ("" when it has none). */
     displayName: string;
+    /** Its version (the engine reports PulumiPolicy.yaml's `version` over it, when that has one). */
     version: string;
+    /** Whether it accepts Configure. */
     supportsConfig: boolean;
+    /** Its description. */
     description: string;
+    /** Its tags. */
     tags: string[];
+    /** Every policy of the pack. */
     policies: PolicyInfo[];
     /** The pack's own initial config (PolicyPack's `initialConfig`), per policy. */
     initialConfig: Record<string, Partial<PolicyConfigEntry>>;
 }
 
+/** A resource's provider, as Analyze, Remediate and AnalyzeStack receive it. */
 export interface ProviderResource {
+    /** `pulumi:providers:<package>`. */
     type: string;
+    /** The provider's URN. */
     urn: string;
+    /** Its name (`default_<version>` for a default provider). */
     name: string;
+    /** Its inputs. */
     properties: Record<string, unknown>;
 }
 
+/** A resource's options, as the engine sends analyzers (AnalyzerResourceOptions). */
 export interface ResourceOptions {
+    /** `protect`. Default false. */
     protect?: boolean;
+    /** The properties `ignoreChanges` names. */
     ignoreChanges?: string[];
+    /** `deleteBeforeReplace`, when set. */
     deleteBeforeReplace?: boolean;
+    /** The outputs `additionalSecretOutputs` names. */
     additionalSecretOutputs?: string[];
+    /** URNs of its aliases. */
     aliases?: string[];
-    customTimeouts?: { create?: number; update?: number; delete?: number };
+    /** `customTimeouts`, in seconds (0: none). */
+    customTimeouts?: {
+        /** Seconds the create may take. */
+        create?: number;
+        /** Seconds an update may take. */
+        update?: number;
+        /** Seconds the delete may take. */
+        delete?: number;
+    };
+    /** URN of its parent. */
     parent?: string;
 }
 
 /** What ConfigureStack tells a pack about the stack (AnalyzerStackConfigureRequest). */
 export interface StackConfiguration {
+    /** The stack's name. Default: the captured stack resource's. */
     stack: string;
+    /** The project's name. Default: the captured stack resource's. */
     project: string;
+    /** The organization. Default `organization` (a self-managed backend's). */
     organization: string;
     /** Stack tags (`pulumi:project`, `pulumi:runtime`, ...): policies read them as `args.stackTags`. */
     tags: Record<string, string>;
@@ -72,59 +122,93 @@ export interface StackConfiguration {
     dryRun: boolean;
     /** The program's config, namespaced keys (`aws:region`), string values. */
     config: Record<string, string>;
+    /** The `config` keys whose values are secret. */
     configSecretKeys: string[];
 }
 
 /** A resource as Analyze and Remediate receive it. */
 export interface AnalyzeResource {
+    /** The resource type token. */
     type: string;
+    /** The resource's URN. */
     urn: string;
+    /** Its name. */
     name: string;
+    /** Its inputs (for Analyze and AnalyzeStack without top-level `__` keys; Remediate gets them whole). */
     properties: Record<string, unknown>;
+    /** Its resource options. */
     options?: ResourceOptions;
+    /** Its provider (explicit or default), with the provider's inputs. */
     provider?: ProviderResource;
 }
 
 /** A resource as AnalyzeStack receives it. */
 export interface StackResource extends AnalyzeResource {
+    /** URN of its parent. */
     parent?: string;
+    /** URNs it depends on. */
     dependencies?: string[];
+    /** Input property -> URNs of the resources its value came from. */
     propertyDependencies?: Record<string, string[]>;
 }
 
+/** A violation as a pack reports it (AnalyzeDiagnostic). */
 export interface Diagnostic {
+    /** The policy that reported it. */
     policyName: string;
+    /** The policy's pack. */
     policyPackName: string;
+    /** The pack's version. */
     policyPackVersion: string;
+    /** The policy's description. */
     description: string;
+    /** The message: the description, then what the policy reported. */
     message: string;
+    /** The level it was reported at. */
     enforcementLevel: EnforcementLevel;
+    /** The resource the pack named, if it named one. */
     urn?: string;
+    /** `low`, `medium`, `high` or `critical`, when the policy declares one. */
     severity?: string;
 }
 
+/** A policy that declared itself not applicable, and why. */
 export interface PolicyNotApplicable {
+    /** The policy. */
     policyName: string;
+    /** Its reason (a waiver's starts with "waived:"). */
     reason: string;
 }
 
+/** What Analyze (or AnalyzeStack) answers. */
 export interface AnalyzeResult {
+    /** The violations. */
     diagnostics: Diagnostic[];
+    /** The policies that were not applicable. */
     notApplicable: PolicyNotApplicable[];
 }
 
+/** One policy's remediation of a resource (Remediation). */
 export interface RemediationResult {
+    /** The remediating policy. */
     policyName: string;
+    /** Its pack. */
     policyPackName: string;
+    /** The pack's version. */
     policyPackVersion: string;
+    /** The policy's description. */
     description: string;
     /** The resource's full new properties, when the policy changed them. */
     properties?: Record<string, unknown>;
+    /** Why the remediation could not run, when it could not. */
     diagnostic?: string;
 }
 
+/** What Remediate answers. */
 export interface RemediateResult {
+    /** The remediations. */
     remediations: RemediationResult[];
+    /** The policies that were not applicable. */
     notApplicable: PolicyNotApplicable[];
 }
 
