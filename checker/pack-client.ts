@@ -70,6 +70,7 @@ function timerMs(ms: number): number {
 export class PackError extends Error {
     constructor(
         message: string,
+        /** The pack folder. */
         readonly packDir: string,
         /** What the pack wrote to stderr (the last 64 KiB). */
         readonly stderr: string,
@@ -79,10 +80,11 @@ export class PackError extends Error {
     }
 }
 
+/** How a pack is started and called. */
 export interface StartOptions {
-    /** Limit from spawn to the port line. */
+    /** Milliseconds from spawn to the port line. Default 60000. */
     startTimeoutMs?: number;
-    /** Limit for each RPC. */
+    /** Milliseconds for each RPC. Default 60000. */
     callTimeoutMs?: number;
     /** Passed as the engine address argument (the pack does not call back in our use). */
     engineAddress?: string;
@@ -285,6 +287,7 @@ export class PackClient {
         return this.stderrText;
     }
 
+    /** The pack process's id (of the running pack, when this client uses one); undefined before it has one. */
     get pid(): number | undefined {
         return this.child ? this.child.pid : this.lease?.pack.pid;
     }
@@ -344,11 +347,16 @@ export class PackClient {
         });
     }
 
+    /** GetAnalyzerInfo: the pack's name, version and policies. */
     async getAnalyzerInfo(): Promise<AnalyzerInfo> {
         return analyzerInfoOf(await this.call<analyzerPb.AnalyzerInfo>("getAnalyzerInfo", new Empty()));
     }
 
-    async getPluginInfo(): Promise<{ version: string }> {
+    /** GetPluginInfo: the pack's plugin version. */
+    async getPluginInfo(): Promise<{
+        /** The version the pack reports. */
+        version: string;
+    }> {
         const info = await this.call<any>("getPluginInfo", new Empty());
         return { version: info.getVersion() };
     }
@@ -363,14 +371,17 @@ export class PackClient {
         await this.call("configureStack", configureStackRequest(stack));
     }
 
+    /** Analyze: the resource policies' verdicts on one resource. */
     async analyze(resource: AnalyzeResource): Promise<AnalyzeResult> {
         return analyzeResultOf(await this.call<analyzerPb.AnalyzeResponse>("analyze", analyzeRequest(resource)));
     }
 
+    /** Remediate: the remediation policies' changes to one resource's inputs. */
     async remediate(resource: AnalyzeResource): Promise<RemediateResult> {
         return remediateResultOf(await this.call<analyzerPb.RemediateResponse>("remediate", analyzeRequest(resource)));
     }
 
+    /** AnalyzeStack: the stack policies' verdicts on every resource at once. */
     async analyzeStack(resources: StackResource[]): Promise<AnalyzeResult> {
         return analyzeResultOf(await this.call<analyzerPb.AnalyzeResponse>("analyzeStack", analyzeStackRequest(resources)));
     }
