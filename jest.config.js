@@ -13,6 +13,10 @@ module.exports = {
     transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
     modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/policies/bin/"],
     reporters: ["default", "<rootDir>/tests/summary-reporter.js"],
+    // Running packs of policies/ and the two common fixture packs, one per worker, which suites and the CLI
+    // processes they spawn use instead of starting their own (checker/pack-lease.ts).
+    globalSetup: "<rootDir>/tests/setup/start-packs.ts",
+    globalTeardown: "<rootDir>/tests/setup/stop-packs.ts",
     // The suite waits on pack processes more than it computes: two workers finish it in two-thirds of the time on 2 cores.
     maxWorkers: 2,
     testTimeout: 60000,

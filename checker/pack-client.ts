@@ -1,19 +1,15 @@
 /**
- * Starts a policy pack the way the Pulumi engine does and speaks the engine's Analyzer gRPC protocol
- * to it (the messages: pack-messages.ts). Every wait has a time limit; a pack that dies is reported with
- * its stderr; `close()` (or the exit of this process) kills the pack. In the test run, a client may use a
- * pack that is already running instead (pack-lease.ts); closing it then leaves the pack running.
- *
- * The pack runs in this process's process group, so whatever ends the group (a CI time limit, Ctrl-C,
- * `kill -9 -<pgid>`) ends the pack with it. When only this process dies, even by SIGKILL (the OOM killer),
- * the pack notices: a watchdog thread started in it before the pack host loads sees its parent change
- * and kills its own process. A thread, so that it works even while a policy keeps the main thread busy.
+ * Starts a policy pack the way the Pulumi engine does (the process: pack-process.ts) and speaks the engine's
+ * Analyzer gRPC protocol to it (the messages: pack-messages.ts). Every wait has a time limit; a pack that dies
+ * is reported with its stderr; `close()` (or the exit of this process) kills the pack. In the test run, a client
+ * may use a pack that is already running instead (pack-lease.ts); closing it then leaves the pack running.
  */
-import { ChildProcess, spawn } from "child_process";
+import type { ChildProcess } from "child_process";
 import * as path from "path";
 import type * as grpcTypes from "@grpc/grpc-js";
 import type * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 import { PackLease, runningPacksOf, takeLease } from "./pack-lease";
+import { killPack, packHostOf, readPort, spawnPack } from "./pack-process";
 import {
     AnalyzeResource,
     AnalyzeResult,
@@ -43,24 +39,11 @@ const STDERR_LIMIT = 64 * 1024;
 const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
 /** The longest wait a Node.js timer can time (a longer one fires at once). */
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
-const WATCHDOG_POLL_MS = 250;
 /** Limit for the calls that ready a running pack for a new client. */
 const RESET_TIMEOUT_MS = 5_000;
 /** Errors that leave it unknown whether the pack got the call. */
 const UNANSWERED = new Set([grpc.status.DEADLINE_EXCEEDED, grpc.status.UNAVAILABLE, grpc.status.CANCELLED]);
 const EMPTY_STACK: StackConfiguration = { stack: "", project: "", organization: "", tags: {}, dryRun: false, config: {}, configSecretKeys: [] };
-
-/**
- * Loaded into the pack process with `--import` before the pack host: a thread that kills the pack as soon as
- * its parent (this process) is gone, i.e. the pack has been reparented. `process.ppid` is read afresh each time.
- */
-const WATCHDOG = (() => {
-    const thread = `const { workerData } = require("node:worker_threads");
-setInterval(() => { if (process.ppid !== workerData.parent) process.kill(process.pid, "SIGKILL"); }, workerData.pollMs);`;
-    const preload = `import { Worker } from "node:worker_threads";
-new Worker(${JSON.stringify(thread)}, { eval: true, workerData: { parent: process.ppid, pollMs: ${WATCHDOG_POLL_MS} } }).unref();`;
-    return `data:text/javascript,${encodeURIComponent(preload)}`;
-})();
 
 function timerMs(ms: number): number {
     return Math.min(Math.max(ms, 1), MAX_TIMEOUT_MS);
@@ -92,46 +75,6 @@ export interface StartOptions {
     env?: NodeJS.ProcessEnv;
 }
 
-const livePacks = new Set<ChildProcess>();
-
-function killPack(child: ChildProcess, signal: NodeJS.Signals) {
-    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-    try {
-        child.kill(signal);
-    } catch {
-        // already gone
-    }
-}
-
-let exitHookInstalled = false;
-function installExitHook() {
-    if (exitHookInstalled) return;
-    exitHookInstalled = true;
-    process.on("exit", () => {
-        for (const child of livePacks) killPack(child, "SIGKILL");
-    });
-    // Node does not run exit handlers when a signal ends the process: stop the packs, then end as the signal would.
-    for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
-        process.once(signal, () => {
-            for (const child of livePacks) killPack(child, "SIGKILL");
-            if (process.listenerCount(signal) === 0) process.exit(code);
-        });
-    }
-}
-
-/** Where the engine finds the pack host: `@pulumi/pulumi/cmd/run-policy-pack`, resolved from the pack's folder. */
-export function resolvePackHost(packDir: string): string {
-    try {
-        return require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
-    } catch {
-        throw new PackError(
-            `cannot start policy pack ${packDir}: @pulumi/pulumi is not installed for it (run npm install in the pack folder)`,
-            packDir,
-            "",
-        );
-    }
-}
-
 /** A running policy pack and a typed client for its Analyzer service. */
 export class PackClient {
     private stderrText = "";
@@ -140,6 +83,7 @@ export class PackClient {
     private readonly exitPromise: Promise<void>;
     private client: any;
     private closing?: Promise<void>;
+    private addressText = "";
     /** A call went unanswered: it may still reach the pack (see PackLease.keep). */
     private unanswered = false;
 
@@ -162,7 +106,6 @@ export class PackClient {
             child.once("exit", (code, signal) => {
                 this.exited = true;
                 this.exitInfo = signal ? `killed by ${signal}` : `exited with code ${code}`;
-                livePacks.delete(child);
                 resolve();
             });
         });
@@ -180,27 +123,23 @@ export class PackClient {
             const running = await PackClient.attach(dir, callTimeoutMs);
             if (running) return running;
         }
-        const host = resolvePackHost(dir);
-        installExitHook();
-        const child = spawn(process.execPath, ["--import", WATCHDOG, host, options.engineAddress ?? "127.0.0.1:0", dir], {
-            cwd: dir,
-            stdio: ["ignore", "pipe", "pipe"],
-            env: { ...process.env, FORCE_COLOR: "0", ...options.env },
-        });
-        livePacks.add(child);
+        const host = packHostOf(dir);
+        if (!host) throw new PackError(`cannot start policy pack ${dir}: @pulumi/pulumi is not installed for it (run npm install in the pack folder)`, dir, "");
+        const child = spawnPack(dir, host, options.engineAddress ?? "127.0.0.1:0", options.env);
         const pack = new PackClient(dir, callTimeoutMs, child);
-        const startTimeoutMs = timerMs(options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
         let port: number;
         try {
-            port = await pack.readPort(startTimeoutMs);
+            port = await readPort(child, dir, timerMs(options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS), () => pack.exitInfo);
         } catch (e) {
+            const error = pack.error((e as Error).message);
             await pack.close();
-            throw e;
+            throw error;
         }
         pack.connect(`127.0.0.1:${port}`);
         return pack;
     }
 
+    /** A client on a listed running pack of `dir` that no other client holds, or undefined when there is none. */
     private static async attach(dir: string, callTimeoutMs: number): Promise<PackClient | undefined> {
         for (const running of runningPacksOf(dir)) {
             const lease = takeLease(running);
@@ -230,51 +169,10 @@ export class PackClient {
     }
 
     private connect(address: string) {
+        this.addressText = address;
         this.client = new AnalyzerClient(address, grpc.credentials.createInsecure(), {
             "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
             "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
-        });
-    }
-
-    private readPort(timeoutMs: number): Promise<number> {
-        const child = this.child!;
-        return new Promise<number>((resolve, reject) => {
-            let stdout = "";
-            let settled = false;
-            const finish = (error?: PackError, port?: number) => {
-                if (settled) return;
-                settled = true;
-                clearTimeout(timer);
-                child.stdout?.removeListener("data", onData);
-                child.removeListener("exit", onExit);
-                child.removeListener("error", onError);
-                // Keep draining stdout so that a chatty pack never blocks on a full pipe.
-                child.stdout?.resume();
-                if (error) reject(error);
-                else resolve(port!);
-            };
-            const onData = (chunk: string) => {
-                stdout += chunk;
-                const newline = stdout.indexOf("\n");
-                if (newline < 0) return;
-                const line = stdout.slice(0, newline).trim();
-                const port = Number(line);
-                if (Number.isInteger(port) && port > 0 && port < 65536) finish(undefined, port);
-                else finish(this.error(`policy pack ${this.packDir} did not print a port; its first line was: ${JSON.stringify(line.slice(0, 200))}`));
-            };
-            const onExit = () => {
-                // Give stderr a moment to drain so the reason is in the message.
-                setTimeout(() => finish(this.error(`policy pack ${this.packDir} failed to start (${this.exitInfo})`)), 50);
-            };
-            const onError = (e: Error) => finish(this.error(`policy pack ${this.packDir} could not be spawned: ${e.message}`));
-            const timer = setTimeout(
-                () => finish(this.error(`policy pack ${this.packDir} did not print its port within ${timeoutMs} ms`)),
-                timeoutMs,
-            );
-            child.stdout?.setEncoding("utf8");
-            child.stdout?.on("data", onData);
-            child.once("exit", onExit);
-            child.once("error", onError);
         });
     }
 
@@ -285,6 +183,11 @@ export class PackClient {
     /** What the pack has written to stderr so far (the last 64 KiB). */
     get stderr(): string {
         return this.stderrText;
+    }
+
+    /** Where the pack's Analyzer service listens (`127.0.0.1:<port>`). */
+    get address(): string {
+        return this.addressText;
     }
 
     /** The pack process's id (of the running pack, when this client uses one); undefined before it has one. */
@@ -414,7 +317,6 @@ export class PackClient {
             killPack(child, "SIGKILL");
             child.stdout?.destroy();
             child.stderr?.destroy();
-            livePacks.delete(child);
         })();
         return this.closing;
     }

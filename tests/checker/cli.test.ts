@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs, run, UsageError } from "../../checker/cli";
 import type { JsonReport } from "../../checker/report";
+import { envWithoutRunningPacks, withOwnPacks } from "../setup/running-packs";
 import { copyPack, packDir, packProcesses, programDir, removeCopies, tempDir, ROOT } from "./helpers";
 
 afterAll(removeCopies);
@@ -11,9 +12,9 @@ const quiet = () => {};
 const check = (program: string, ...flags: string[]) => run(["check", programDir(program), "--policy-pack", packDir("basic"), ...flags], quiet);
 
 /** The CLI as its own process (as `npx serverless-guardrails` runs it), with a time limit. */
-function runCli(args: string[], timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(args: string[], env?: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "checker", "cli.ts"), ...args], { cwd: ROOT });
+        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "checker", "cli.ts"), ...args], { cwd: ROOT, env });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d) => (stdout += d));
@@ -159,7 +160,7 @@ describe("cli exit codes and report", () => {
 
     it("exits 2 for a pack that fails to start, with its error", async () => {
         const lines: string[] = [];
-        const result = await run(["check", programDir("clean"), "--policy-pack", packDir("broken-start")], (l) => lines.push(l));
+        const result = await withOwnPacks(() => run(["check", programDir("clean"), "--policy-pack", packDir("broken-start")], (l) => lines.push(l)));
         expect(result.exitCode).toBe(2);
         expect(lines.join("\n")).toContain("fixture pack fails while loading");
     });
@@ -169,7 +170,7 @@ describe("cli exit codes and report", () => {
         process.env.SERVERLESS_GUARDRAILS_TIMEOUT_MS = "8000";
         const lines: string[] = [];
         try {
-            const result = await run(["check", programDir("clean"), "--policy-pack", packDir("hangs")], (l) => lines.push(l));
+            const result = await withOwnPacks(() => run(["check", programDir("clean"), "--policy-pack", packDir("hangs")], (l) => lines.push(l)));
             expect(result.exitCode).toBe(2);
             expect(lines.join("\n")).toContain("did not answer analyze within 8000 ms");
         } finally {
@@ -194,7 +195,7 @@ describe("cli as a process", () => {
 
     it("exits 2 for a pack that dies mid-call, and leaves no process behind", async () => {
         const dir = copyPack("dies");
-        const result = await runCli(["check", programDir("clean"), "--policy-pack", dir]);
+        const result = await runCli(["check", programDir("clean"), "--policy-pack", dir], envWithoutRunningPacks());
         expect(result.code).toBe(2);
         expect(result.stderr).toMatch(/died during analyze/);
         expect(result.stderr).toContain("fixture pack dying now");
@@ -203,7 +204,7 @@ describe("cli as a process", () => {
 
     it("exits 1 on violations and leaves no pack process behind", async () => {
         const dir = copyPack("basic");
-        const result = await runCli(["check", programDir("violating"), "--policy-pack", dir]);
+        const result = await runCli(["check", programDir("violating"), "--policy-pack", dir], envWithoutRunningPacks());
         expect(result.code).toBe(1);
         expect(result.stdout).toContain("- [mandatory]  no-public  (test:index:Thing: public-thing)");
         expect(packProcesses(dir)).toEqual([]);

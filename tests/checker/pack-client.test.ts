@@ -1,7 +1,14 @@
-import { spawn } from "child_process";
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { PackClient, PackError } from "../../checker/pack-client";
-import { copyPack, packDir, packProcesses, removeCopies, UNKNOWN } from "./helpers";
+import { RUNNING_PACKS_ENV, runningPacksOf } from "../../checker/pack-lease";
+import { envWithoutRunningPacks, withoutRunningPacks } from "../setup/running-packs";
+import { copyPack, packDir, packProcesses, removeCopies, tempDir, UNKNOWN } from "./helpers";
+
+// The subject here is the pack process itself: every client starts its own, except where a test lists a running pack
+// (this file's copy of process.env; a child process gets envWithoutRunningPacks()).
+withoutRunningPacks();
 
 const thingUrn = "urn:pulumi:dev::fixture::test:index:Thing::t";
 const thingOf = (properties: Record<string, unknown>) => ({ type: "test:index:Thing", urn: thingUrn, name: "t", properties });
@@ -136,7 +143,7 @@ describe("pack client and signals", () => {
             const { PackClient } = require(${JSON.stringify(require.resolve("../../checker/pack-client"))});
             PackClient.start(${JSON.stringify(dir)}).then(() => process.stdout.write("started\\n"));
             setInterval(() => {}, 1000);`;
-        const child = spawn(process.execPath, ["-e", script], { cwd: path.resolve(__dirname, "../..") });
+        const child = spawn(process.execPath, ["-e", script], { cwd: path.resolve(__dirname, "../.."), env: envWithoutRunningPacks() });
         await new Promise<void>((resolve, reject) => {
             const timer = setTimeout(() => reject(new Error("the pack did not start in time")), 30_000);
             child.stdout.on("data", (d) => {
@@ -154,5 +161,106 @@ describe("pack client and signals", () => {
         }
         expect(await exited).toBe(143);
         expect(packProcesses(dir)).toEqual([]);
+    });
+});
+
+/** Reports its config and the stack tags, as a fresh pack or one that other clients used would see them. */
+const ECHO_PACK = `const { PolicyPack } = require("@pulumi/policy");
+new PolicyPack("fixture-echo", { policies: [{
+    name: "echo", description: "Reports its config and the stack tags.", enforcementLevel: "advisory",
+    validateResource: (args, report) => {
+        if (args.props.hang) return new Promise(() => {});
+        report(JSON.stringify({ config: args.getConfig(), tags: [...args.stackTags] }));
+    },
+}] });`;
+
+describe("a running pack listed in " + RUNNING_PACKS_ENV, () => {
+    let dir: string;
+    let lock: string;
+    let running: PackClient;
+    let fresh: unknown;
+    const echo = async (pack: PackClient, properties: Record<string, unknown> = {}) => (await pack.analyze(thingOf(properties))).diagnostics;
+    /** Spawns a pack of its own: the listed one is not used. */
+    const expectOwnPack = async (pack: PackClient) => {
+        expect(pack.usesRunningPack).toBe(false);
+        expect(pack.pid).not.toBe(running.pid);
+        await pack.close();
+    };
+
+    beforeAll(async () => {
+        dir = copyPack("empty");
+        fs.writeFileSync(path.join(dir, "index.js"), ECHO_PACK);
+        running = await PackClient.start(dir);
+        fresh = await echo(running);
+        lock = path.join(tempDir("sg-lease-"), "pack.lock");
+        process.env[RUNNING_PACKS_ENV] = JSON.stringify([{ dir, address: running.address, pid: running.pid, lock }]);
+    });
+    afterAll(async () => {
+        withoutRunningPacks();
+        await running?.close();
+    });
+
+    it("serves a client under a lease, answers each client as a fresh pack would, and outlives its clients", async () => {
+        const first = await PackClient.start(dir);
+        expect([first.usesRunningPack, first.pid]).toEqual([true, running.pid]);
+        expect(fs.readFileSync(lock, "utf8")).toBe(String(process.pid));
+        await first.configure({ echo: { enforcementLevel: "mandatory", properties: { word: "first" } } });
+        await first.configureStack({ stack: "dev", project: "first", organization: "o", tags: { "pulumi:project": "first" }, dryRun: true, config: {}, configSecretKeys: [] });
+        expect(await echo(first)).toEqual([expect.objectContaining({ enforcementLevel: "mandatory", message: expect.stringContaining('"word":"first"') })]);
+        await first.close();
+        expect(first.isRunning).toBe(false);
+        expect(fs.existsSync(lock)).toBe(false);
+
+        const second = await PackClient.start(dir);
+        expect(second.usesRunningPack).toBe(true);
+        expect(await echo(second)).toEqual(fresh);
+        await second.close();
+        expect(packProcesses(dir)).toHaveLength(1);
+        expect(running.isRunning).toBe(true);
+    });
+
+    it("serves one client at a time: while another process holds the lease, a client starts its own pack", async () => {
+        fs.writeFileSync(lock, String(process.ppid));
+        try {
+            await expectOwnPack(await PackClient.start(dir));
+            expect(fs.readFileSync(lock, "utf8")).toBe(String(process.ppid));
+        } finally {
+            fs.rmSync(lock, { force: true });
+        }
+        expect(packProcesses(dir)).toHaveLength(1);
+    });
+
+    it("takes over the lease of a client that died holding it", async () => {
+        const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+        fs.writeFileSync(lock, String(dead));
+        const client = await PackClient.start(dir);
+        expect(client.usesRunningPack).toBe(true);
+        await client.close();
+        expect(fs.existsSync(lock)).toBe(false);
+    });
+
+    it("is not used when the options ask for a process: a start time limit, an engine address, an environment", async () => {
+        const own = await Promise.all([{ startTimeoutMs: 60_000 }, { engineAddress: "127.0.0.1:0" }, { env: {} }].map((options) => PackClient.start(dir, options)));
+        for (const pack of own) await expectOwnPack(pack);
+        const limited = await PackClient.start(dir, { callTimeoutMs: 60_000 });
+        expect(limited.usesRunningPack).toBe(true);
+        await limited.close();
+    });
+
+    it("is not used by a variable that does not list packs", () => {
+        for (const text of ["", "nonsense", "{}", JSON.stringify([{ dir }]), JSON.stringify([{ dir, address: "a", pid: "1", lock }])]) {
+            expect(runningPacksOf(dir, { [RUNNING_PACKS_ENV]: text })).toEqual([]);
+        }
+    });
+
+    // Last: it leaves the pack held by this process.
+    it("stays held after a call that went unanswered, so that the call cannot reach the next client's session", async () => {
+        const client = await PackClient.start(dir, { callTimeoutMs: 300 });
+        expect(client.usesRunningPack).toBe(true);
+        const error = await echo(client, { hang: true }).catch((e) => e);
+        expect(error.message).toContain("did not answer analyze within 300 ms");
+        await client.close();
+        expect(fs.readFileSync(lock, "utf8")).toBe(String(process.pid));
+        await expectOwnPack(await PackClient.start(dir));
     });
 });

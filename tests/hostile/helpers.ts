@@ -29,7 +29,7 @@ export function resource(type: string, name: string, properties: Record<string, 
     return { type, name, urn: `urn:pulumi:dev::app::${type}::${name}`, properties };
 }
 
-/** The compiled pack (policies/bin, built by `npm test` before Jest). */
+/** The compiled pack (policies/bin, built by `npm test` before Jest): one of the test run's running packs when one is free. */
 export async function startPack(): Promise<PackClient> {
     if (!fs.existsSync(path.join(POLICIES_DIR, "bin", "index.js"))) throw new Error("policies/bin is missing: run `npm run build` first");
     return PackClient.start(POLICIES_DIR);

@@ -6,6 +6,7 @@
 import { spawn } from "child_process";
 import * as path from "path";
 import { copyPack, packProcesses, removeCopies } from "../checker/helpers";
+import { envWithoutRunningPacks } from "../setup/running-packs";
 import { eventually, HOSTILE_FIXTURES, ROOT } from "./helpers";
 
 afterAll(removeCopies);
@@ -16,6 +17,7 @@ async function cliWithBusyPack(detached: boolean) {
     const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(HOSTILE_FIXTURES, "launch-pack.ts"), dir], {
         cwd: ROOT,
         detached,
+        env: envWithoutRunningPacks(),
         stdio: ["ignore", "pipe", "pipe"],
     });
     const output = { stdout: "", stderr: "" };

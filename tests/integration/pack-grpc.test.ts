@@ -9,6 +9,10 @@ import { PackClient } from "../../checker/pack-client";
 import type { PolicyConfigEntry, PolicyInfo } from "../../checker/pack-messages";
 import { allPolicies } from "../../policies/all";
 import { T } from "../../policies/lib/types";
+import { withoutRunningPacks } from "../setup/running-packs";
+
+// Started as the engine starts it: a pack of this file's own, not one of the test run's running packs.
+withoutRunningPacks();
 
 const policiesDir = path.join(__dirname, "..", "..", "policies");
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

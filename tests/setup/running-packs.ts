@@ -1,0 +1,37 @@
+/** What globalSetup (start-packs.ts) hands to globalTeardown (stop-packs.ts), and the opt-out for lifecycle tests. */
+import { RUNNING_PACKS_ENV } from "../../checker/pack-lease";
+import type { PackClient } from "../../checker/pack-client";
+
+export const RUNNING_PACKS_STATE = Symbol.for("serverless-guardrails.tests.running-packs");
+
+export interface RunningPacksState {
+    clients: PackClient[];
+    lockDir: string;
+}
+
+/**
+ * For a test whose subject is a pack's own start or end: from here on, this test file starts packs of its own rather
+ * than use the run's running packs. It clears Jest's copy of process.env for the file; a child process spawned
+ * without `env` sees the worker's own environment, so give it envWithoutRunningPacks().
+ */
+export function withoutRunningPacks(): void {
+    delete process.env[RUNNING_PACKS_ENV];
+}
+
+/** The environment for a child process that must start packs of its own. */
+export function envWithoutRunningPacks(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+    const copy = { ...env };
+    delete copy[RUNNING_PACKS_ENV];
+    return copy;
+}
+
+/** Runs `fn` with this test file starting packs of its own (see withoutRunningPacks), then lists the running packs again. */
+export async function withOwnPacks<T>(fn: () => Promise<T>): Promise<T> {
+    const list = process.env[RUNNING_PACKS_ENV];
+    delete process.env[RUNNING_PACKS_ENV];
+    try {
+        return await fn();
+    } finally {
+        if (list !== undefined) process.env[RUNNING_PACKS_ENV] = list;
+    }
+}
