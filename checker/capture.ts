@@ -9,6 +9,7 @@
 import * as path from "path";
 import { fileURLToPath } from "url";
 import { CapturedResource, SourcePosition } from "./types";
+import { isCheckerFile } from "./checker-files";
 import { MockEnvironment, UNKNOWN_SENTINEL, dataSourceAnswer, defaultEnvironment, resourceState } from "./mocks";
 import { ProgramFolder, programFolder, pulumiRootFor, runEntry } from "./load-program";
 import { CheckFailure, checkResource } from "./engine-model";
@@ -115,7 +116,7 @@ function positionOf(pos: any): SourcePosition | undefined {
 }
 
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
-const isLibrary = (p: SourcePosition) => p.file.includes(NODE_MODULES) || p.file.startsWith(__dirname + path.sep);
+const isLibrary = (p: SourcePosition) => p.file.includes(NODE_MODULES) || isCheckerFile(p.file);
 
 /** The registration's place in the program's own code (see SourcePosition in types.ts). */
 function sourcePositionOf(req: any): SourcePosition | undefined {
@@ -161,7 +162,7 @@ function whereThrown(error: unknown): string {
         if (!match) continue;
         const location = match[1];
         if (location.startsWith("node:") || location.includes(`${path.sep}node_modules${path.sep}`)) continue;
-        if (location.startsWith(__dirname + path.sep)) continue;
+        if (isCheckerFile(location)) continue;
         return ` (at ${path.relative(process.cwd(), location)})`;
     }
     return "";

@@ -8,10 +8,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { Worker } from "worker_threads";
 import { capture, CaptureError } from "./capture";
+import { isCheckerFile } from "./checker-files";
 import { pulumiRootFor } from "./load-program";
 import { CHECKER_PID_ENV, ChildMessage, ChildRequest, EXIT_NOTE_FD, EXIT_PARENT_GONE, ExitNote } from "./program-process";
-
-const CHECKER_DIR = __dirname + path.sep;
 
 /** The first stack frame in the program's own code: " (at index.ts:4:7)". */
 export function programFrame(stack: string | undefined): string | undefined {
@@ -19,7 +18,7 @@ export function programFrame(stack: string | undefined): string | undefined {
         const location = /^\s*at (?:.*\()?(.+?:\d+:\d+)\)?$/.exec(line)?.[1];
         if (!location || location.startsWith("node:") || location.includes(`${path.sep}node_modules${path.sep}`)) continue;
         const file = location.startsWith("file://") ? location.slice("file://".length) : location;
-        if (file.startsWith(CHECKER_DIR)) continue;
+        if (isCheckerFile(file)) continue;
         return path.relative(process.cwd(), file) || file;
     }
     return undefined;
@@ -27,7 +26,7 @@ export function programFrame(stack: string | undefined): string | undefined {
 
 /** The program's TypeScript files that ts-node compiled (CommonJS only: ES modules are not in require.cache). */
 function compiledTypeScript(): string[] {
-    return Object.keys(require.cache).filter((f) => /\.[cm]?tsx?$/.test(f) && !f.includes(`${path.sep}node_modules${path.sep}`) && !f.startsWith(CHECKER_DIR));
+    return Object.keys(require.cache).filter((f) => /\.[cm]?tsx?$/.test(f) && !f.includes(`${path.sep}node_modules${path.sep}`) && !isCheckerFile(f));
 }
 
 let answered = false;

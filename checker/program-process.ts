@@ -11,6 +11,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { CaptureError, CaptureOptions } from "./capture";
+import { compiledTwin } from "./compiled-twin";
 import { EXITED_AFTER_MESSAGE, programFolder, ProgramFolder } from "./load-program";
 import type { ResolvedConfig } from "./program-config";
 import {
@@ -97,10 +98,14 @@ function nodeArgs(program: ProgramFolder): string[] {
     return [...heapLimitArgs(given), ...given];
 }
 
-/** The child's entry: the compiled script next to this one, or the TypeScript source through ts-node. */
+/**
+ * The child's entry: the compiled script next to this one; from the TypeScript sources, its twin in dist/ when that
+ * is built from them as they are now, else the source through ts-node.
+ */
 function childEntry(): string[] {
-    const compiled = path.join(__dirname, "program-child.js");
-    if (__filename.endsWith(".js") && fs.existsSync(compiled)) return [compiled];
+    const root = path.dirname(__dirname);
+    const compiled = __filename.endsWith(".js") ? path.join(__dirname, "program-child.js") : compiledTwin(path.join(__dirname, "program-child.ts"), root, path.join(root, "dist"));
+    if (compiled && fs.existsSync(compiled)) return [compiled];
     const tsNode = require.resolve("ts-node", { paths: [__dirname] });
     // Scoped to the checker's own folder: the program's files are for the ts-node that Pulumi's run.js registers.
     const options = {
