@@ -6,12 +6,15 @@
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
-import * as path from "path";
 import { run } from "../../checker/cli";
 import { CAPTURE_TIMEOUT_ENV, runProgram } from "../../checker/program-process";
+import { cliEntry } from "../helpers/checker-cli";
 import { packDir, programDir, ROOT } from "./helpers";
 
 jest.setTimeout(180_000);
+
+/** What the busy-loop fixture prints as it enters its loop. */
+const IN_THE_LOOP = "entering a loop that never yields";
 
 /** Whether a process runs (a zombie, ended but not yet reaped by its new parent, does not). */
 function alive(pid: number): boolean {
@@ -72,19 +75,20 @@ describe("a program that ends or stalls its process", () => {
         expect(result.errors).toEqual([expect.stringMatching(/exit-late: the program called process\.exit\(1\) before it finished \(at .*exit-late\/index\.js:5:26\); nothing was checked$/)]);
     });
 
+    // Short time limits: these two tests wait for them to pass.
     test("a promise that never settles: stopped at the capture time limit, which the message names with how to raise it", async () => {
-        const result = await check("hang", { [CAPTURE_TIMEOUT_ENV]: "8000" });
+        const result = await check("hang", { [CAPTURE_TIMEOUT_ENV]: "1000" });
         expect(result.exitCode).toBe(2);
         expect(result.errors).toEqual([
-            `error: could not run the program ${programDir("hang")}: did not finish within 8 s (a promise that never settles?); the capture time limit is 8 s: raise it with ${CAPTURE_TIMEOUT_ENV}=<milliseconds> (or the timeoutMs option)`,
+            `error: could not run the program ${programDir("hang")}: did not finish within 1 s (a promise that never settles?); the capture time limit is 1 s: raise it with ${CAPTURE_TIMEOUT_ENV}=<milliseconds> (or the timeoutMs option)`,
         ]);
     });
 
     test("a loop that never yields: its process is killed past the time limit", async () => {
-        const result = await check("busy-loop", { [CAPTURE_TIMEOUT_ENV]: "8000" });
+        const result = await check("busy-loop", { [CAPTURE_TIMEOUT_ENV]: "1000" });
         expect(result.exitCode).toBe(2);
         expect(result.errors).toEqual([
-            `error: could not run the program ${programDir("busy-loop")}: did not finish within 8 s and did not answer (a loop that never yields?); the capture time limit is 8 s: raise it with ${CAPTURE_TIMEOUT_ENV}=<milliseconds> (or the timeoutMs option)`,
+            `error: could not run the program ${programDir("busy-loop")}: did not finish within 1 s and did not answer (a loop that never yields?); the capture time limit is 1 s: raise it with ${CAPTURE_TIMEOUT_ENV}=<milliseconds> (or the timeoutMs option)`,
         ]);
     });
 
@@ -105,20 +109,22 @@ describe("a program that ends or stalls its process", () => {
 
 test("the checker killed with kill -9 while the program runs a loop that never yields: the program's process ends too", async () => {
     const dir = programDir("busy-loop");
-    const cli = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "checker", "cli.ts"), "check", dir, "--policy-pack", packDir("basic")], {
+    const cli = spawn(process.execPath, [...cliEntry(), "check", dir, "--policy-pack", packDir("basic")], {
         cwd: ROOT,
         env: { ...process.env, [CAPTURE_TIMEOUT_ENV]: "600000" },
-        stdio: "ignore",
+        stdio: ["ignore", "ignore", "pipe"],
     });
+    // The program's output reaches the CLI's stderr: the fixture says when it enters its loop.
+    let log = "";
+    cli.stderr!.on("data", (chunk: Buffer) => (log += chunk.toString()));
     const until = async (condition: () => boolean, ms: number) => {
         for (const end = Date.now() + ms; Date.now() < end && !condition(); ) await new Promise((r) => setTimeout(r, 200));
         return condition();
     };
     try {
-        expect(await until(() => runningIn(dir).length > 0, 120_000)).toBe(true);
+        expect(await until(() => log.includes(IN_THE_LOOP), 120_000)).toBe(true);
         const program = runningIn(dir);
-        // Most likely in its loop by then (the watcher covers the loading too: the parent it answers to is named).
-        await new Promise((r) => setTimeout(r, 5000));
+        expect(program.length).toBeGreaterThan(0);
         cli.kill("SIGKILL");
         const gone = await until(() => !program.some(alive), 15_000);
         expect(gone).toBe(true);

@@ -8,9 +8,12 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { run } from "../../checker/cli";
+import { programFolder } from "../../checker/load-program";
 import { runProgram } from "../../checker/program-process";
+import { checkedBefore } from "../../checker/program-settings";
 import type { JsonReport } from "../../checker/report";
 import type { CapturedResource } from "../../checker/types";
+import { cliEntry } from "../helpers/checker-cli";
 import { packDir, programDir, removeCopies, ROOT, tempDir } from "./helpers";
 
 jest.setTimeout(300_000);
@@ -49,7 +52,7 @@ describe("beforeExit work and the working directory", () => {
     let fromRoot: JsonReport;
 
     test("bucket.onObjectCreated's BucketNotification (made at beforeExit) closes the loop: no-recursive-loops reports it", async () => {
-        const ran = await withEnv({ PULUMI_NODEJS_TRANSPILE_ONLY: undefined }, () => runProgram(program, { preview: false, ...quiet }));
+        const ran = await runProgram(program, { preview: false, ...quiet });
         const notification = byName(ran.resources, "thumbnailer") && ran.resources.find((r) => r.type === "aws:s3/bucketNotification:BucketNotification")!;
         expect(notification).toMatchObject({ name: "thumbnailer", parent: byName(ran.resources, "uploads").urn });
         expect(notification.propertyDependencies.lambdaFunctions).toEqual([ran.resources.find((r) => r.type === "aws:lambda/function:Function")!.urn]);
@@ -64,7 +67,7 @@ describe("beforeExit work and the working directory", () => {
 
     test("the same result from another working directory (a magic function's code is found from the program's own folder)", async () => {
         const cwd = tempDir("sg-elsewhere-");
-        const args = ["-r", require.resolve("ts-node/register/transpile-only"), path.join(ROOT, "checker", "cli.ts"), "check", path.relative(cwd, program), "--format", "json"];
+        const args = [...cliEntry(), "check", path.relative(cwd, program), "--format", "json"];
         const child = spawn(process.execPath, args, {
             cwd,
             env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json"), PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
@@ -82,6 +85,13 @@ describe("beforeExit work and the working directory", () => {
 
 describe("TypeScript", () => {
     const program = programDir("type-error");
+    /** The type-error program in a temp folder (node_modules linked), to change. */
+    const copyOfProgram = (prefix: string) => {
+        const copy = tempDir(prefix);
+        for (const file of fs.readdirSync(program)) fs.copyFileSync(path.join(program, file), path.join(copy, file));
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(copy, "node_modules"), "dir");
+        return copy;
+    };
 
     test("a type error fails the check, as ts-node fails `pulumi preview`", async () => {
         // jest.config.js runs programs transpile-only: the default, type-checked, is what this test is about.
@@ -91,6 +101,17 @@ describe("TypeScript", () => {
         expect(result.errors[0]).toContain("index.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.");
     });
 
+    test("without the type error it runs type-checked, and counts as checked (its next run skips the check) until a file it compiled changes", async () => {
+        const copy = copyOfProgram("sg-typed-");
+        const entry = path.join(copy, "index.ts");
+        fs.writeFileSync(entry, fs.readFileSync(entry, "utf8").replace('"fourteen days"', "14 * 86400"));
+        const ran = await withEnv({ PULUMI_NODEJS_TRANSPILE_ONLY: undefined }, () => runProgram(copy, quiet));
+        expect(byName(ran.resources, "jobs").inputs.messageRetentionSeconds).toBe(14 * 86400);
+        expect(checkedBefore(programFolder(copy))).toBe(true);
+        fs.utimesSync(entry, new Date(), new Date(Date.now() + 60_000));
+        expect(checkedBefore(programFolder(copy))).toBe(false);
+    });
+
     test("PULUMI_NODEJS_TRANSPILE_ONLY=true skips the type-check, as it does for Pulumi", async () => {
         const ran = await withEnv({ PULUMI_NODEJS_TRANSPILE_ONLY: "true" }, () => runProgram(program, quiet));
         expect(names(ran.resources)).toEqual(["pulumi:pulumi:Stack type-error-dev", "aws:sqs/queue:Queue jobs"]);
@@ -98,10 +119,8 @@ describe("TypeScript", () => {
     });
 
     test("so does compilerOptions.noCheck in the program's tsconfig.json", async () => {
-        const copy = tempDir("sg-nocheck-");
-        for (const file of fs.readdirSync(program)) fs.copyFileSync(path.join(program, file), path.join(copy, file));
+        const copy = copyOfProgram("sg-nocheck-");
         fs.writeFileSync(path.join(copy, "tsconfig.json"), JSON.stringify({ compilerOptions: { noCheck: true } }));
-        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(copy, "node_modules"), "dir");
         const ran = await withEnv({ PULUMI_NODEJS_TRANSPILE_ONLY: undefined }, () => runProgram(copy, quiet));
         expect(names(ran.resources)).toEqual(["pulumi:pulumi:Stack type-error-dev", "aws:sqs/queue:Queue jobs"]);
     });
