@@ -8,6 +8,7 @@ import * as path from "path";
 import { reconcileConfig, userConfigFrom, type UserConfig } from "../../checker/config";
 import { PackClient } from "../../checker/pack-client";
 import type { AnalyzeResource } from "../../checker/pack-messages";
+import { cliEntry } from "../helpers/checker-cli";
 
 export const ROOT = path.resolve(__dirname, "../..");
 export const POLICIES_DIR = path.join(ROOT, "policies");
@@ -53,7 +54,7 @@ export interface CliRun {
 
 /** The CLI as its own process, as `npx serverless-guardrails` runs it; `detached` makes it lead its own process group. */
 export function spawnCli(args: string[], options: { detached?: boolean; env?: NodeJS.ProcessEnv } = {}) {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "checker", "cli.ts"), ...args], {
+    const child = spawn(process.execPath, [...cliEntry(), ...args], {
         cwd: ROOT,
         detached: options.detached,
         env: { ...process.env, ...options.env },
