@@ -17,8 +17,8 @@ export interface CostGuardrailsArgs {
     /** Percentages of the limit at which FORECASTED spend notifies, each greater than 0 and at most 1000 (see `actualThresholds`). Default [100]. */
     forecastedThresholds?: number[];
     /**
-     * E-mail addresses told of each notification: at most 10 (AWS Budgets' limit per notification; use `snsTopicArn`
-     * for more). At least one e-mail or `snsTopicArn` is required. Default: none.
+     * E-mail addresses told of each notification (each like `name@example.com`, a dot in the domain): at most 10 (AWS
+     * Budgets' limit per notification; use `snsTopicArn` for more). At least one e-mail or `snsTopicArn` is required. Default: none.
      */
     emails?: string[];
     /** An SNS topic that is told (when known, an SNS ARN); its policy must let `budgets.amazonaws.com` publish. Default: none. */
@@ -67,9 +67,7 @@ function validate(name: string, args: CostGuardrailsArgs | undefined) {
     const count = (a.actualThresholds ?? costGuardrailsDefaults.actualThresholds).length + (a.forecastedThresholds ?? costGuardrailsDefaults.forecastedThresholds).length;
     if (count === 0) errors.add("actualThresholds", "and forecastedThresholds are both empty: a budget that notifies nobody stops nothing");
     if (count > MAX_NOTIFICATIONS) errors.add("actualThresholds", `and forecastedThresholds give ${count} notifications; AWS Budgets allows ${MAX_NOTIFICATIONS}`);
-    if (a.emails !== undefined && (!Array.isArray(a.emails) || a.emails.some((e) => typeof e !== "string" || !/^[^@\s]+@[^@\s]+$/.test(e)))) {
-        errors.add("emails", "must be a list of e-mail addresses");
-    } else if ((a.emails?.length ?? 0) > MAX_EMAILS) {
+    if (errors.emailList("emails", a.emails, "list") && (a.emails?.length ?? 0) > MAX_EMAILS) {
         errors.add("emails", `has ${a.emails!.length} addresses; AWS Budgets allows ${MAX_EMAILS} per notification (use snsTopicArn for more)`);
     }
     if ((a.emails?.length ?? 0) === 0 && !a.snsTopicArn) errors.add("emails", "or snsTopicArn is required: someone must be told when spend passes a threshold");

@@ -29,8 +29,8 @@ export interface DeadLetterQueueArgs {
     /** SNS topic the alarms notify; when known at construction it must be an SNS topic ARN. Default: a new topic. */
     alarmTopicArn?: pulumi.Input<string>;
     /**
-     * E-mail addresses subscribed to the alarm topic (each must look like `name@domain`); alarm e-mails SNS cannot
-     * deliver go to a second, alarmed queue (`<name>-undelivered-alarms`). Default: none.
+     * E-mail addresses subscribed to the alarm topic (each must look like `name@example.com`, a dot in the domain);
+     * alarm e-mails SNS cannot deliver go to a second, alarmed queue (`<name>-undelivered-alarms`). Default: none.
      */
     alarmEmails?: string[];
     /**
@@ -224,15 +224,7 @@ export function validateDeadLetterQueueArgs(errors: ArgumentErrors, argument: st
     errors.integerInRange(at("maximumMessageAgeSeconds"), args.maximumMessageAgeSeconds, 60, typeof retention === "number" ? retention : 1209600);
     const topic = plainString(args.alarmTopicArn);
     if (topic !== undefined && arnService(topic) !== "sns") errors.add(at("alarmTopicArn"), `must be an SNS topic ARN (got ${JSON.stringify(topic)})`);
-    if (args.alarmEmails !== undefined) {
-        if (!Array.isArray(args.alarmEmails)) errors.add(at("alarmEmails"), "must be a list of e-mail addresses");
-        else
-            args.alarmEmails.forEach((email, index) => {
-                if (typeof email !== "string" || !/^[^@\s]+@[^@\s]+$/.test(email)) {
-                    errors.add(at(`alarmEmails[${index}]`), `must be an e-mail address (got ${JSON.stringify(email)})`);
-                }
-            });
-    }
+    errors.emailList(at("alarmEmails"), args.alarmEmails);
     if (args.sourceQueueArns !== undefined && !Array.isArray(args.sourceQueueArns)) errors.add(at("sourceQueueArns"), "must be a list of queue ARNs");
     if (args.senders !== undefined) {
         if (!Array.isArray(args.senders)) errors.add(at("senders"), "must be a list of { service, sourceArn }");

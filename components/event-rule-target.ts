@@ -44,7 +44,10 @@ export interface EventRuleTargetArgs {
      * EventBridge cannot use a FIFO one. Its `senders` are allowed besides this rule. Default: a `DeadLetterQueue`'s defaults.
      */
     deadLetterQueue?: DeadLetterQueueArgs;
-    /** Lambda target: also give the function an on-failure destination (this dead-letter queue) for its asynchronous invocations. Default true; false when it has one already (e.g. an `AsyncFunction`). */
+    /**
+     * Lambda target: also give the function an on-failure destination (this dead-letter queue) for its asynchronous
+     * invocations, `true` or `false`. Default true; false when it has one already (e.g. an `AsyncFunction`).
+     */
     functionFailureDestination?: boolean;
     /** Lambda target: name of the function's role, which is allowed to send its failures to the dead-letter queue. Required when `functionFailureDestination` is true. */
     functionRoleName?: pulumi.Input<string>;
@@ -200,7 +203,8 @@ function validateEventRuleTargetArgs(name: string, args: EventRuleTargetArgs): v
     errors.integerInRange("maximumEventAgeInSeconds", args.maximumEventAgeInSeconds, 60, 86400);
     errors.integerInRange("functionMaximumRetryAttempts", args.functionMaximumRetryAttempts, 0, 2);
     errors.integerInRange("functionMaximumEventAgeInSeconds", args.functionMaximumEventAgeInSeconds, 60, 21600);
-    if (args.functionArn !== undefined && (args.functionFailureDestination ?? eventRuleTargetDefaults.functionFailureDestination)) {
+    errors.boolean("functionFailureDestination", args.functionFailureDestination);
+    if (args.functionArn !== undefined && (args.functionFailureDestination ?? eventRuleTargetDefaults.functionFailureDestination) === true) {
         errors.required("functionRoleName", args.functionRoleName);
     }
     if (args.deadLetterQueue !== undefined) {

@@ -23,7 +23,11 @@ export interface ManagedInstancesCapacityArgs {
      * headroom for spikes. Default: Lambda's own scaling (`Auto`).
      */
     targetCpuUtilization?: number;
-    /** The instances' architecture: `x86_64` or `arm64`. Default `x86_64`. */
+    /**
+     * The instances' architecture: `x86_64` or `arm64`. Default `x86_64`, AWS's: the component sends an architecture
+     * only when given, so the default is the same with or without `allowedInstanceTypes` / `excludedInstanceTypes`
+     * (give `arm64` for Graviton instance types such as `m7g.large`).
+     */
     architecture?: string;
     /** Instance types Lambda may choose (e.g. `["m7g.large"]`), non-empty strings; AWS advises letting Lambda choose. Default: any. */
     allowedInstanceTypes?: string[];
@@ -35,7 +39,7 @@ export interface ManagedInstancesCapacityArgs {
     kmsKeyArn?: pulumi.Input<string>;
 }
 
-/** The defaults a `ManagedInstancesCapacity` applies. */
+/** The defaults a `ManagedInstancesCapacity` applies (`architecture`: AWS's default, which the component leaves to AWS). */
 export const managedInstancesCapacityDefaults = {
     maxVcpuCount: 64,
     architecture: "x86_64",
@@ -93,7 +97,8 @@ export class ManagedInstancesCapacity extends pulumi.ComponentResource {
                 instanceRequirements: requirements
                     ? [
                           {
-                              architectures: [args.architecture ?? managedInstancesCapacityDefaults.architecture],
+                              // Not given: AWS's default (x86_64) applies, as it does without instance requirements.
+                              ...(args.architecture !== undefined ? { architectures: [args.architecture] } : {}),
                               ...(args.allowedInstanceTypes ? { allowedInstanceTypes: args.allowedInstanceTypes } : {}),
                               ...(args.excludedInstanceTypes ? { excludedInstanceTypes: args.excludedInstanceTypes } : {}),
                           } as aws.types.input.lambda.CapacityProviderInstanceRequirement,

@@ -43,11 +43,12 @@ export interface ProtectedApiArgs {
      * only. Default: a JSON line with request id, caller, status, latency and WAF result.
      */
     accessLogFormat?: string;
-    /** X-Ray tracing on the stage (REST API; unused with AppSync). Default true. */
+    /** X-Ray tracing on the stage, `true` or `false`. REST API only (not allowed with `appSyncApiArn`: AppSync traces through its API's `xrayEnabled`). Default true. */
     tracingEnabled?: boolean;
     /**
      * Also create the account-wide role that lets API Gateway write to CloudWatch Logs (one per account and
-     * region; access logs fail to deploy until it exists). REST API only (unused with AppSync). Default false.
+     * region; access logs fail to deploy until it exists), `true` or `false`. REST API only (not allowed with
+     * `appSyncApiArn`). Default false.
      */
     createAccountLoggingRole?: boolean;
 }
@@ -90,13 +91,15 @@ function validate(name: string, args: ProtectedApiArgs | undefined) {
     errors.nonEmpty("deploymentId", a.deploymentId);
     errors.arnOf("appSyncApiArn", a.appSyncApiArn, "appsync", "an AppSync GraphQL API");
     if (appSync) {
-        for (const field of ["deploymentId", "stageName", "throttlingRateLimit", "throttlingBurstLimit", "accessLogFormat", "accessLogRetentionInDays"] as const) {
+        for (const field of ["deploymentId", "stageName", "throttlingRateLimit", "throttlingBurstLimit", "accessLogFormat", "accessLogRetentionInDays", "tracingEnabled", "createAccountLoggingRole"] as const) {
             if (a[field] !== undefined) errors.add(field, "applies to a REST API stage only; AppSync has no stage");
         }
     }
     if (a.stageName !== undefined && (typeof a.stageName !== "string" || !/^[A-Za-z0-9_-]{1,128}$/.test(a.stageName))) {
         errors.add("stageName", "must be 1-128 letters, digits, `-` or `_`");
     }
+    errors.boolean("tracingEnabled", a.tracingEnabled);
+    errors.boolean("createAccountLoggingRole", a.createAccountLoggingRole);
     errors.integerInRange("rateLimit", a.rateLimit, 10, 2_000_000_000);
     errors.oneOf("rateLimitWindowSeconds", a.rateLimitWindowSeconds, [60, 120, 300, 600]);
     errors.integerInRange("throttlingBurstLimit", a.throttlingBurstLimit, 1, 5000);

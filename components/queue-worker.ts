@@ -40,8 +40,9 @@ export interface QueueWorkerArgs {
     /** A FIFO source queue (and FIFO dead-letter queue), `true` or `false`. Default false. */
     fifo?: boolean;
     /**
-     * FIFO queue only: SQS deduplicates messages by a SHA-256 hash of their body instead of a
-     * `MessageDeduplicationId`. Default: off (SQS's default). Passed to the queue as given; not checked against `fifo`.
+     * FIFO queue only (`true` needs `fifo: true`: SQS allows content-based deduplication on FIFO queues only): SQS
+     * deduplicates messages by a SHA-256 hash of their body instead of a `MessageDeduplicationId`, `true` or `false`.
+     * Default: off (SQS's default).
      */
     contentBasedDeduplication?: boolean;
     /** KMS key for the source queue. Default: SQS-managed encryption. Grant the function `kms:Decrypt` through `function.policyStatements`. */
@@ -208,6 +209,10 @@ function validateQueueWorkerArgs(name: string, args: QueueWorkerArgs): QueueWork
     errors.stringList("filterPatterns", args.filterPatterns);
     if (Array.isArray(args.filterPatterns)) args.filterPatterns.forEach((pattern, index) => errors.jsonObject(`filterPatterns[${index}]`, pattern));
     errors.boolean("fifo", args.fifo);
+    errors.boolean("contentBasedDeduplication", args.contentBasedDeduplication);
+    if (args.contentBasedDeduplication === true && fifo !== true) {
+        errors.add("contentBasedDeduplication", "applies to a FIFO queue only: set fifo: true as well, or drop contentBasedDeduplication (SQS rejects it on a standard queue)");
+    }
     errors.integerInRange("messageRetentionSeconds", args.messageRetentionSeconds, 60, 1209600);
 
     const fn = args.function ?? ({} as FunctionArgs);

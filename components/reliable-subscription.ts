@@ -20,7 +20,7 @@ export interface ReliableSubscriptionArgs {
     filterPolicy?: pulumi.Input<string>;
     /** What `filterPolicy` matches: `MessageAttributes` or `MessageBody`. Default: SNS's (`MessageAttributes`). */
     filterPolicyScope?: string;
-    /** Deliver the message as published, without SNS's JSON envelope (`sqs`, `http`/`https`, `firehose`). Default: SNS's (off). */
+    /** Deliver the message as published, without SNS's JSON envelope (`sqs`, `http`/`https`, `firehose`), `true` or `false`. Default: SNS's (off). */
     rawMessageDelivery?: boolean;
     /** Role SNS uses to write to a Firehose endpoint. Required for `firehose`; not used otherwise. */
     subscriptionRoleArn?: pulumi.Input<string>;
@@ -35,7 +35,7 @@ export interface ReliableSubscriptionArgs {
      * `sqs`. Default: no policy.
      */
     endpointQueueUrl?: pulumi.Input<string>;
-    /** `lambda` protocol: add the invoke permission scoped to the topic. Default true. */
+    /** `lambda` protocol: add the invoke permission scoped to the topic, `true` or `false`. Default true. */
     grantLambdaInvoke?: boolean;
     /**
      * Settings of the dead-letter queue (alarm topic, e-mails, retention), without `fifo` (it follows the topic: set
@@ -162,6 +162,9 @@ function validateReliableSubscriptionArgs(name: string, args: ReliableSubscripti
     if (args.protocol === "firehose") errors.required("subscriptionRoleArn", args.subscriptionRoleArn);
     if (args.endpointQueueUrl !== undefined && args.protocol !== "sqs") errors.add("endpointQueueUrl", "is only for protocol sqs");
     errors.oneOf("filterPolicyScope", args.filterPolicyScope, ["MessageAttributes", "MessageBody"]);
+    errors.boolean("rawMessageDelivery", args.rawMessageDelivery);
+    errors.boolean("grantLambdaInvoke", args.grantLambdaInvoke);
+    errors.boolean("fifo", args.fifo);
     if (topic && args.fifo !== undefined && args.fifo !== isFifoArn(topic)) {
         errors.add("fifo", `must match the topic: ${topic} is ${isFifoArn(topic) ? "" : "not "}a FIFO topic`);
     }

@@ -26,7 +26,7 @@ export interface StreamWorkerArgs {
     maximumRetryAttempts?: number;
     /** Records older than this many seconds go to the failure destination, a whole number from 60 to 604800. Default 3600. */
     maximumRecordAgeInSeconds?: number;
-    /** Split a failing batch to isolate the bad record. Default true. */
+    /** Split a failing batch to isolate the bad record, `true` or `false`. Default true. */
     bisectBatchOnFunctionError?: boolean;
     /** Concurrent batches per shard, a whole number from 1 to 10 (order is kept per partition key). Default 1. */
     parallelizationFactor?: number;
@@ -123,6 +123,7 @@ export function validateStreamWorkerArgs(
     errors.integerInRange(at("failureRetentionDays"), args.failureRetentionDays, 1, 36500);
     errors.integerInRange(at("iteratorAgeAlarmSeconds"), args.iteratorAgeAlarmSeconds, 1, 604800);
     errors.oneOf(at("failureDestination"), args.failureDestination, ["s3", "sqs"]);
+    errors.boolean(at("bisectBatchOnFunctionError"), args.bisectBatchOnFunctionError);
     if (args.filterPatterns !== undefined) {
         if (!Array.isArray(args.filterPatterns) || args.filterPatterns.length > 10) errors.add(at("filterPatterns"), "must be a list of at most 10 JSON patterns");
         else

@@ -95,10 +95,36 @@ export class ArgumentErrors {
         if (typeof value !== "string" || !isJsonObject(value)) this.add(argument, `must be a JSON object as a string, such as '{"body":{"type":["order"]}}' (got ${describe(value)})`);
     }
 
-    /** An e-mail address (a plain string). */
+    /** An e-mail address (a plain string, see `isEmailAddress`); undefined and Outputs are accepted. */
     email(argument: string, value: unknown): void {
         if (value === undefined || value === null || isDeferred(value)) return;
-        if (typeof value !== "string" || !EMAIL.test(value)) this.add(argument, `must be an e-mail address (got ${describe(value)})`);
+        if (!isEmailAddress(value)) this.add(argument, `must be an e-mail address (got ${describe(value)})`);
+    }
+
+    /**
+     * A list of e-mail addresses, each checked as `email` does; undefined is accepted. A bad address is named
+     * `argument[index]`, or with `name: "list"` the list is named once, with the bad entries. Returns whether the list is valid.
+     */
+    emailList(argument: string, value: unknown, name: "each" | "list" = "each"): boolean {
+        if (value === undefined) return true;
+        if (!Array.isArray(value)) {
+            this.add(argument, `must be a list of e-mail addresses (got ${describe(value)})`);
+            return false;
+        }
+        const bad = value.flatMap((item, index) => (item === undefined || item === null || (!isDeferred(item) && !isEmailAddress(item)) ? [index] : []));
+        if (name === "list" && bad.length > 0) {
+            this.add(argument, `must be a list of e-mail addresses (${bad.map((index) => `${argument}[${index}] is ${describe(value[index])}`).join(", ")})`);
+        } else {
+            for (const index of bad) this.add(`${argument}[${index}]`, `must be an e-mail address (got ${describe(value[index])})`);
+        }
+        return bad.length === 0;
+    }
+
+    /** A plain list of at most `maximum` entries; undefined and Outputs are accepted (an unknown list is not counted). */
+    listOfAtMost(argument: string, value: unknown, maximum: number, what: string, why: string): void {
+        if (value === undefined || value === null || isDeferred(value)) return;
+        if (!Array.isArray(value)) this.add(argument, `must be a list of ${what} (got ${describe(value)})`);
+        else if (value.length > maximum) this.add(argument, `must list at most ${maximum} ${what}: ${why} (got ${value.length})`);
     }
 
     get count(): number {
@@ -113,6 +139,14 @@ export class ArgumentErrors {
 
 /** Roughly what AWS accepts as an address: one @, no spaces, a dot in the domain. */
 export const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/**
+ * The one e-mail check of the components (SNS e-mail subscriptions, AWS Budgets subscribers): a string matching
+ * `EMAIL`, so `ops@example.com` passes and `ops@localhost` or `ops at example.com` do not.
+ */
+export function isEmailAddress(value: unknown): boolean {
+    return typeof value === "string" && EMAIL.test(value);
+}
 
 /** An Output or a promise: its value is not known while the component is constructed. */
 function isDeferred(value: unknown): boolean {

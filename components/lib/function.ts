@@ -75,7 +75,7 @@ export interface FunctionArgs extends FunctionSettings {
     handler?: string;
     /** Environment variables of the function: a map of variable names to values. Default: none. */
     environment?: { [key: string]: pulumi.Input<string> };
-    /** ARNs of Lambda layer versions to add (Lambda accepts at most 5; the component does not count them). Default: none. */
+    /** ARNs of Lambda layer versions to add: a list of at most 5 (Lambda's limit per function; an unknown list is not counted). Default: none. */
     layers?: pulumi.Input<string>[];
     /** The function's description in the Lambda console. Default: none. */
     description?: string;
@@ -148,6 +148,7 @@ export function validateFunctionArgs(errors: ArgumentErrors, argument: string, a
     if (args.environment !== undefined && (typeof args.environment !== "object" || args.environment === null || Array.isArray(args.environment))) {
         errors.add(`${argument}.environment`, "must be a map of variable names to values");
     }
+    errors.listOfAtMost(`${argument}.layers`, args.layers, 5, "layer version ARNs", "Lambda allows 5 layers per function");
     if (args.policyStatements !== undefined) {
         if (!Array.isArray(args.policyStatements)) errors.add(`${argument}.policyStatements`, "must be a list of { actions, resources }");
         else
