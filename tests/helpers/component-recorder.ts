@@ -1,4 +1,5 @@
 /** Records what a component registers on Pulumi mocks, for tests that assert a component's properties. */
+import "./pulumi-promise-stacks";
 import * as pulumi from "@pulumi/pulumi";
 import { defaultEnvironment, resourceState } from "../../checker/mocks";
 
