@@ -24,7 +24,7 @@ export const SECRET_PLACEHOLDER = "[secret]";
 const secretPathsOf = new WeakMap<object, ReadonlySet<string>>();
 const wirePathsOf = new WeakMap<object, ReadonlySet<string>>();
 
-function pathKey(path: readonly string[]): string {
+function pathKey(path: readonly (string | number)[]): string {
     return path.join(".");
 }
 
@@ -75,21 +75,31 @@ export function shown(props: unknown, path: string | readonly string[], text: st
 /** A plain copy of `value` with every Secret replaced by its value, and the paths where secrets were. */
 export function revealSecrets(value: unknown): { value: unknown; paths: Set<string> } {
     const paths = new Set<string>();
-    const copy = (item: unknown, path: string[], depth: number): unknown => {
+    // The path of the value being copied: one stack for the whole walk (a copy of the path per element made
+    // remediating a resource with a long array cost milliseconds).
+    const path: (string | number)[] = [];
+    const copy = (item: unknown, depth: number): unknown => {
         item = proxyTarget(item);
         if (item instanceof Secret) {
             paths.add(pathKey(path));
-            return copy(item.value, path, depth + 1);
+            return copy(item.value, depth + 1);
         }
         if (depth > 64 || item === null || typeof item !== "object") return item;
-        if (Array.isArray(item)) return item.map((element, index) => copy(element, [...path, String(index)], depth + 1));
+        const copyAt = (key: string | number, element: unknown) => {
+            if (element === null || typeof element !== "object") return element;
+            path.push(key);
+            const copied = copy(element, depth + 1);
+            path.pop();
+            return copied;
+        };
+        if (Array.isArray(item)) return item.map((element, index) => copyAt(index, element));
         const proto = Object.getPrototypeOf(item);
         if (proto !== Object.prototype && proto !== null) return item; // assets, archives: kept as they are
         const result: Record<string, unknown> = {};
-        for (const [key, element] of Object.entries(item as Record<string, unknown>)) result[key] = copy(element, [...path, key], depth + 1);
+        for (const [key, element] of Object.entries(item as Record<string, unknown>)) result[key] = copyAt(key, element);
         return result;
     };
-    return { value: copy(value, [], 0), paths };
+    return { value: copy(value, 0), paths };
 }
 
 /** Whether a value holds a Secret anywhere (itself included). */

@@ -3,7 +3,7 @@
  * unknown-checking proxy, the provider's Check defaults filled in, config with schema defaults merged
  * and validated, violations, "can't run during preview" advisories and not-applicable reasons told apart.
  */
-import Ajv from "ajv";
+import Ajv, { type ValidateFunction } from "ajv";
 import {
     PolicyResource,
     ResourceValidationPolicy,
@@ -37,16 +37,28 @@ class NotApplicable extends Error {
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
+const noProperties: Record<string, any> = {};
+/** The compiled validator of each policy's config schema (compiling it per call was most of a small suite's time). */
+const validators = new WeakMap<object, ValidateFunction>();
+
+function validatorOf(properties: Record<string, any>): ValidateFunction {
+    let validate = validators.get(properties);
+    if (!validate) {
+        validate = ajv.compile({ type: "object", properties });
+        validators.set(properties, validate);
+    }
+    return validate;
+}
 
 /** Config as the engine hands it to the policy: schema defaults, then the given values; validated. */
 export function engineConfig(policy: { name: string; configSchema?: { properties: Record<string, any> } }, config: Record<string, unknown> = {}) {
-    const properties = policy.configSchema?.properties ?? {};
+    const properties = policy.configSchema?.properties ?? noProperties;
     const merged: Record<string, unknown> = {};
     for (const [key, schema] of Object.entries(properties)) {
         if (schema.default !== undefined) merged[key] = structuredClone(schema.default);
     }
     Object.assign(merged, config);
-    const validate = ajv.compile({ type: "object", properties });
+    const validate = validatorOf(properties);
     if (!validate(merged)) {
         throw new Error(`config for ${policy.name} fails its schema: ${ajv.errorsText(validate.errors)}`);
     }
@@ -216,20 +228,23 @@ async function runStackPolicy(policy: StackValidationPolicy, given: readonly Sta
     return inRegistrationOrder(outcome, order);
 }
 
+// Held once: under Jest every global lookup goes through the sandbox's global proxy, and the seed takes one per character.
+const { floor, imul } = Math;
+
 /** A copy of `entries` in an order drawn from their URNs (a stable seed per stack). */
 function shuffled<E extends { urn: string }>(entries: readonly E[]): E[] {
     let seed = 0;
-    for (const entry of entries) for (let i = 0; i < entry.urn.length; i++) seed = (Math.imul(seed, 31) + entry.urn.charCodeAt(i)) >>> 0;
+    for (const entry of entries) for (let i = 0; i < entry.urn.length; i++) seed = (imul(seed, 31) + entry.urn.charCodeAt(i)) >>> 0;
     const next = () => {
         seed = (seed + 0x6d2b79f5) >>> 0;
         let t = seed;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        t = imul(t ^ (t >>> 15), t | 1);
+        t ^= t + imul(t ^ (t >>> 7), t | 61);
         return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
     const result = [...entries];
     for (let i = result.length - 1; i > 0; i--) {
-        const j = Math.floor(next() * (i + 1));
+        const j = floor(next() * (i + 1));
         [result[i], result[j]] = [result[j], result[i]];
     }
     return result;
