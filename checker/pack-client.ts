@@ -112,14 +112,14 @@ export class PackClient {
     }
 
     /**
-     * Spawns the pack (cwd = pack dir) and waits for its port line; or, when the options ask for nothing of a
-     * process (a start time limit, an engine address, an environment), uses a running pack of the folder that no
-     * other client holds, if the environment lists one (pack-lease.ts).
+     * Spawns the pack (cwd = pack dir) and waits for its port line; or, unless the options shape the process (an
+     * engine address, an environment), uses a running pack of the folder that no other client holds, if the
+     * environment lists one (pack-lease.ts). The start limit then has no start to time; the call limit holds.
      */
     static async start(packDir: string, options: StartOptions = {}): Promise<PackClient> {
         const dir = path.resolve(packDir);
         const callTimeoutMs = timerMs(options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
-        if (options.startTimeoutMs === undefined && options.engineAddress === undefined && options.env === undefined) {
+        if (options.engineAddress === undefined && options.env === undefined) {
             const running = await PackClient.attach(dir, callTimeoutMs);
             if (running) return running;
         }

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { PackClient, PackError } from "../../checker/pack-client";
 import { RUNNING_PACKS_ENV, runningPacksOf } from "../../checker/pack-lease";
-import { envWithoutRunningPacks, withoutRunningPacks } from "../setup/running-packs";
+import { envWithoutRunningPacks, runningPackOf, withoutRunningPacks } from "../setup/running-packs";
 import { copyPack, packDir, packProcesses, removeCopies, tempDir, UNKNOWN } from "./helpers";
 
 // The subject here is the pack process itself: every client starts its own, except where a test lists a running pack
@@ -193,7 +193,7 @@ describe("a running pack listed in " + RUNNING_PACKS_ENV, () => {
         running = await PackClient.start(dir);
         fresh = await echo(running);
         lock = path.join(tempDir("sg-lease-"), "pack.lock");
-        process.env[RUNNING_PACKS_ENV] = JSON.stringify([{ dir, address: running.address, pid: running.pid, lock }]);
+        process.env[RUNNING_PACKS_ENV] = JSON.stringify([runningPackOf(running, lock)]);
     });
     afterAll(async () => {
         withoutRunningPacks();
@@ -239,10 +239,11 @@ describe("a running pack listed in " + RUNNING_PACKS_ENV, () => {
         expect(fs.existsSync(lock)).toBe(false);
     });
 
-    it("is not used when the options ask for a process: a start time limit, an engine address, an environment", async () => {
-        const own = await Promise.all([{ startTimeoutMs: 60_000 }, { engineAddress: "127.0.0.1:0" }, { env: {} }].map((options) => PackClient.start(dir, options)));
+    it("is not used when the options shape the process (an engine address, an environment); time limits do not", async () => {
+        const own = await Promise.all([{ engineAddress: "127.0.0.1:0" }, { env: {} }].map((options) => PackClient.start(dir, options)));
         for (const pack of own) await expectOwnPack(pack);
-        const limited = await PackClient.start(dir, { callTimeoutMs: 60_000 });
+        // The start limit has no start to time.
+        const limited = await PackClient.start(dir, { startTimeoutMs: 1, callTimeoutMs: 60_000 });
         expect(limited.usesRunningPack).toBe(true);
         await limited.close();
     });

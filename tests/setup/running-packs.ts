@@ -1,5 +1,5 @@
 /** What globalSetup (start-packs.ts) hands to globalTeardown (stop-packs.ts), and the opt-out for lifecycle tests. */
-import { RUNNING_PACKS_ENV } from "../../checker/pack-lease";
+import { RUNNING_PACKS_ENV, type RunningPack } from "../../checker/pack-lease";
 import type { PackClient } from "../../checker/pack-client";
 
 export const RUNNING_PACKS_STATE = Symbol.for("serverless-guardrails.tests.running-packs");
@@ -25,13 +25,24 @@ export function envWithoutRunningPacks(env: NodeJS.ProcessEnv = process.env): No
     return copy;
 }
 
-/** Runs `fn` with this test file starting packs of its own (see withoutRunningPacks), then lists the running packs again. */
-export async function withOwnPacks<T>(fn: () => Promise<T>): Promise<T> {
+/** `client`'s pack, as a running pack whose lease is the file `lock`. */
+export function runningPackOf(client: PackClient, lock: string): RunningPack {
+    return { dir: client.packDir, address: client.address, pid: client.pid!, lock };
+}
+
+/** Runs `fn` with this test file using only the given running packs, then lists the run's running packs again. */
+export async function withRunningPacks<T>(packs: RunningPack[], fn: () => Promise<T>): Promise<T> {
     const list = process.env[RUNNING_PACKS_ENV];
-    delete process.env[RUNNING_PACKS_ENV];
+    process.env[RUNNING_PACKS_ENV] = JSON.stringify(packs);
     try {
         return await fn();
     } finally {
-        if (list !== undefined) process.env[RUNNING_PACKS_ENV] = list;
+        if (list === undefined) delete process.env[RUNNING_PACKS_ENV];
+        else process.env[RUNNING_PACKS_ENV] = list;
     }
+}
+
+/** Runs `fn` with this test file starting packs of its own (see withoutRunningPacks), then lists the running packs again. */
+export function withOwnPacks<T>(fn: () => Promise<T>): Promise<T> {
+    return withRunningPacks([], fn);
 }

@@ -9,8 +9,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PackClient } from "../../checker/pack-client";
-import { RUNNING_PACKS_ENV, type RunningPack } from "../../checker/pack-lease";
-import { RUNNING_PACKS_STATE, type RunningPacksState } from "./running-packs";
+import { RUNNING_PACKS_ENV } from "../../checker/pack-lease";
+import { RUNNING_PACKS_STATE, runningPackOf, type RunningPacksState } from "./running-packs";
 
 const ROOT = path.resolve(__dirname, "../..");
 const SHARED_PACK_DIRS = ["policies", "tests/fixtures/packs/basic", "tests/fixtures/packs/report"].map((dir) => path.join(ROOT, dir));
@@ -27,12 +27,7 @@ export default async function startPacks(globalConfig: { maxWorkers: number }): 
         // The suites that need the pack will spawn it and report why it fails.
         else process.stderr.write(`tests/setup: could not start a shared pack of ${wanted[index]}: ${(outcome.reason as Error)?.message}\n`);
     }
-    const running: RunningPack[] = clients.map((client) => ({
-        dir: client.packDir,
-        address: client.address,
-        pid: client.pid!,
-        lock: path.join(lockDir, `${client.pid}.lock`),
-    }));
+    const running = clients.map((client) => runningPackOf(client, path.join(lockDir, `${client.pid}.lock`)));
     process.env[RUNNING_PACKS_ENV] = JSON.stringify(running);
     const state: RunningPacksState = { clients, lockDir };
     (globalThis as any)[RUNNING_PACKS_STATE] = state;
