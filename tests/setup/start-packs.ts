@@ -3,7 +3,8 @@
  * options, and lists them in SERVERLESS_GUARDRAILS_RUNNING_PACKS, which the workers and the CLI processes they
  * spawn inherit. PackClient.start then uses a free one instead of spawning a pack (checker/pack-lease.ts), and
  * spawns as before when none is free. The packs are children of Jest's main process: globalTeardown
- * (stop-packs.ts) stops them, and if Jest dies first, so do they (the exit hook and watchdog of pack-client.ts).
+ * (stop-packs.ts) stops them, and if Jest dies first, so do they (checker/pack-process.ts: its exit hook, the
+ * pack's watchdog).
  */
 import * as fs from "fs";
 import * as os from "os";
