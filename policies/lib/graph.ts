@@ -202,10 +202,9 @@ function forEachString(value: unknown, visit: (text: string) => void, depth = 0)
     if (depth > 20) return;
     if (typeof value === "string") {
         if (!isUnknown(value)) visit(value);
-    } else if (Array.isArray(value)) {
-        for (const item of value) forEachString(item, visit, depth + 1);
     } else if (value !== null && typeof value === "object") {
-        for (const item of Object.values(value)) forEachString(item, visit, depth + 1);
+        if (Array.isArray(value)) for (const item of value) forEachString(item, visit, depth + 1);
+        else for (const item of Object.values(value)) forEachString(item, visit, depth + 1);
     }
 }
 
