@@ -3,7 +3,8 @@
  * and in update mode, and is built from the components the issue names.
  */
 import * as path from "path";
-import { checkProgram, expectNoViolations, type AnalysisResult } from "../../testing";
+import { expectNoViolations, type AnalysisResult } from "../../testing";
+import { sharedCheck } from "../helpers/run-cache";
 
 const root = path.join(__dirname, "..", "..");
 
@@ -15,13 +16,13 @@ function typesOf(result: AnalysisResult) {
 
 describe("reference application", () => {
     test("update mode: zero violations, every policy judged", async () => {
-        const result = await checkProgram(root, { preview: false });
+        const result = await sharedCheck(root, { preview: false });
         expectNoViolations(result, { includeUnknownAtPreview: true });
         for (const component of componentTypes) expect(typesOf(result)).toContain(`serverless-guardrails:index:${component}`);
     });
 
     test("first preview: zero violations; only role documents built from unknown ARNs wait for the update", async () => {
-        const result = await checkProgram(root, { preview: true });
+        const result = await sharedCheck(root, { preview: true });
         expectNoViolations(result);
         const cantRun = [...new Set(result.violations.filter((v) => v.unknownAtPreview).map((v) => v.policy))].sort();
         expect(cantRun).toEqual(["durable-checkpoint-permissions", "lambda-role-least-privilege", "no-recursive-loops"]);

@@ -9,17 +9,18 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { capture } from "../../checker/capture";
 import { check } from "../../checker/check";
 import { defaultPackDir } from "../../checker/cli";
 import { buildReport, githubReport, jsonReport, junitReport, sarifReport, textReport, type ReportModel } from "../../checker/report";
+import { sharedCapture } from "../helpers/run-cache";
 import { ROOT } from "./helpers";
 
 const README = path.join(ROOT, "README.md");
 const GALLERY = path.join(ROOT, "examples", "anti-patterns");
 
 async function checkDefault(dir: string): Promise<ReportModel> {
-    const outcome = await check({ mode: "both", packs: [{ dir: defaultPackDir() }], capture: (preview) => capture(dir, { preview }) });
+    // The program's captures are shared with the other suites (once per Jest run); the check itself is this suite's.
+    const outcome = await check({ mode: "both", packs: [{ dir: defaultPackDir() }], capture: (preview) => sharedCapture(dir, { preview }) });
     return buildReport(outcome.result, { mode: "both", programDir: dir }, outcome.parts);
 }
 
@@ -75,10 +76,11 @@ describe("the default check", () => {
         const cases = junitReport(gallery).match(/<testcase [^>]*>/g) ?? [];
         expect(cases.length).toBeGreaterThan(0);
         for (const c of cases) expect(c).toMatch(/ file="examples\/anti-patterns\/[^"]+" line="[1-9]\d*"/);
-        const where = textReport(gallery).split("\n").filter((l) => /^ {8}- \[/.test(l));
+        const text = textReport(gallery).split("\n");
+        const where = text.filter((l) => /^ {8}- \[/.test(l));
         expect(where.length).toBe(gallery.findings.length); // judged notices are listed too, with what became of them
-        for (const [i, line] of textReport(gallery).split("\n").entries()) {
-            if (/^ {8}- \[/.test(line)) expect(textReport(gallery).split("\n")[i + 1]).toMatch(/, [\w./-]+:[1-9]\d*:\d+( \(made at [\w./-]+:\d+:\d+\))?$/);
+        for (const [i, line] of text.entries()) {
+            if (/^ {8}- \[/.test(line)) expect(text[i + 1]).toMatch(/, [\w./-]+:[1-9]\d*:\d+( \(made at [\w./-]+:\d+:\d+\))?$/);
         }
     });
 });

@@ -4,9 +4,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { capture } from "../../checker/capture";
-import { check } from "../../checker/check";
-import { buildReport } from "../../checker/report";
+import { check, type CheckOutcome } from "../../checker/check";
+import { buildReport, type ReportModel } from "../../checker/report";
 import type { CapturedResource } from "../../checker/types";
+import { sharedCapture } from "../helpers/run-cache";
 
 export const ROOT = path.resolve(__dirname, "../..");
 export const FIXTURES = path.join(ROOT, "tests", "fixtures");
@@ -60,9 +61,19 @@ export function thing(name: string, inputs: Record<string, unknown>, extra: Part
     };
 }
 
-/** A check of a fixture program with fixture packs, as the CLI runs it (check.ts), and its report model. */
-export async function checkFixture(program: string, mode: "preview" | "update" | "both", packs: string[]) {
+/**
+ * A check of a fixture program with fixture packs, as the CLI runs it (check.ts), and its report model. The
+ * program's captures are shared with the other suites (tests/helpers/run-cache.ts), unless `fresh`: then the
+ * check runs the program itself, as a second run of the CLI would.
+ */
+export async function checkFixture(program: string, mode: "preview" | "update" | "both", packs: string[], { fresh = false } = {}) {
     const dir = programDir(program);
-    const outcome = await check({ mode, packs: packs.map((p) => ({ dir: packDir(p) })), capture: (preview) => capture(dir, { preview }) });
+    const captureOf = (preview: boolean) => (fresh ? capture(dir, { preview }) : sharedCapture(dir, { preview }));
+    const outcome = await check({ mode, packs: packs.map((p) => ({ dir: packDir(p) })), capture: captureOf });
     return { outcome, model: buildReport(outcome.result, { mode, programDir: dir }, outcome.parts) };
+}
+
+/** The report of mode preview for a check of mode both: its preview part is a check of mode preview. */
+export function previewModelOf(outcome: CheckOutcome, dir: string): ReportModel {
+    return buildReport(outcome.preview!, { mode: "preview", programDir: dir });
 }

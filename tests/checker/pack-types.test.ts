@@ -5,9 +5,8 @@
  */
 import * as path from "path";
 import { analyzeResources } from "../../checker/analyze";
-import { PackClient } from "../../checker/pack-client";
 import { withProviderDefaults } from "../../checker/provider-defaults";
-import type { CapturedResource } from "../../checker/types";
+import type { AnalysisResult, CapturedResource } from "../../checker/types";
 import { ROOT, UNKNOWN } from "./helpers";
 
 function resource(type: string, name: string, inputs: Record<string, unknown>, custom = true): CapturedResource {
@@ -15,24 +14,21 @@ function resource(type: string, name: string, inputs: Record<string, unknown>, c
     return { urn: `urn:pulumi:dev::app::${type}::${name}`, type, name, custom, dependencies: [], propertyDependencies: {}, inputs: checked, outputs: { ...checked, arn: UNKNOWN } };
 }
 
-async function resourcePolicyNames(): Promise<Set<string>> {
-    const pack = await PackClient.start(path.join(ROOT, "policies"));
-    try {
-        return new Set((await pack.getAnalyzerInfo()).policies.filter((p) => p.type === "resource").map((p) => p.name));
-    } finally {
-        await pack.close();
-    }
+/** The pack's resource policies, as its GetAnalyzerInfo lists them. */
+function resourcePolicyNames(result: AnalysisResult): Set<string> {
+    return new Set(result.policyPacks[0].details!.filter((p) => p.type === "resource").map((p) => p.name));
 }
 
 describe("resource policies over gRPC", () => {
     it("judge only the resource types they name: the stack and a topic get no resource-policy findings", async () => {
-        const resourcePolicies = await resourcePolicyNames();
         const resources = [
             resource("pulumi:pulumi:Stack", "app-dev", {}, false),
             resource("aws:sqs/queue:Queue", "orders", {}),
             resource("aws:sns/topic:Topic", "events", {}),
         ];
         const result = await analyzeResources(resources, { packs: [{ dir: path.join(ROOT, "policies") }] });
+        const resourcePolicies = resourcePolicyNames(result);
+        expect(resourcePolicies.size).toBeGreaterThan(10);
         const onThese = result.violations.filter((v) => resourcePolicies.has(v.policy) && v.urn !== resources[1].urn);
         expect(onThese.map((v) => `${v.policy} on ${v.urn}`)).toEqual([]);
     });

@@ -13,9 +13,11 @@ import { analyzeResources } from "../../checker/analyze";
 import { capture } from "../../checker/capture";
 import { defaultPackDir } from "../../checker/cli";
 import type { UserConfig } from "../../checker/config";
-import type { CapturedResource } from "../../checker/types";
+import type { AnalysisResult, CapturedResource } from "../../checker/types";
 import { analyzerProperties } from "../../checker/engine-model";
+import { memoized } from "../helpers/memoized";
 import { analyze, analyzeCapturedStack } from "../helpers/policy-harness";
+import { sharedCheck } from "../helpers/run-cache";
 
 type PolicyConfig = Record<string, Record<string, unknown>>;
 
@@ -43,18 +45,20 @@ async function inProcessVerdicts(resources: CapturedResource[], config: PolicyCo
     return verdicts.sort();
 }
 
-async function packVerdicts(resources: CapturedResource[], config: PolicyConfig): Promise<string[]> {
-    const userConfig: UserConfig = Object.fromEntries(Object.entries(config).map(([name, properties]) => [name, properties]));
-    const result = await analyzeResources(resources, { packs: [{ dir: defaultPackDir(), config: userConfig }] });
+/** The same lines for the verdicts of the pack over gRPC. */
+function packVerdicts(result: AnalysisResult): string[] {
     return [
         ...result.violations.map((v) => `${v.policy} ${v.unknownAtPreview ? "unknown-at-preview" : v.enforcementLevel} ${v.urn ?? "(stack)"}`),
         ...result.waivers.map((w) => `${w.policy} waived ${w.urn ?? "(stack)"}`),
     ].sort();
 }
 
-async function expectParity(resources: CapturedResource[], config: PolicyConfig = {}) {
-    const [direct, overGrpc] = [await inProcessVerdicts(resources, config), await packVerdicts(resources, config)];
-    expect(overGrpc).toEqual(direct);
+/** `overGrpc`: the pack's result for these resources with this config, when a check made it already. */
+async function expectParity(resources: CapturedResource[], config: PolicyConfig = {}, overGrpc?: AnalysisResult) {
+    const direct = await inProcessVerdicts(resources, config);
+    const userConfig: UserConfig = Object.fromEntries(Object.entries(config).map(([name, properties]) => [name, properties]));
+    const result = overGrpc ?? (await analyzeResources(resources, { packs: [{ dir: defaultPackDir(), config: userConfig }] }));
+    expect(packVerdicts(result)).toEqual(direct);
     return direct;
 }
 
@@ -91,28 +95,33 @@ const waivers: PolicyConfig = {
 };
 
 const antiPatterns = path.resolve(__dirname, "../../examples/anti-patterns");
+const captured = memoized((mode) => capture(program, { preview: mode === "preview" }));
+/** The gallery checked (captured, then analyzed by the pack with no config), once per Jest run. */
+const gallery = (preview: boolean) => sharedCheck(antiPatterns, { preview });
 
 describe("parity: in-process policies and the pack over gRPC give the same verdicts", () => {
     test("unknown at preview: a program in preview mode", async () => {
-        const direct = await expectParity(await capture(program));
+        const direct = await expectParity(await captured("preview"));
         expect(direct.some((v) => v.includes("unknown-at-preview"))).toBe(true);
     });
 
     test("a program in update mode", async () => {
-        await expectParity(await capture(program, { preview: false }));
+        await expectParity(await captured("update"));
     });
 
     test("waivers through policy config, resource and stack policies", async () => {
-        const direct = await expectParity(await capture(program, { preview: false }), waivers);
+        const direct = await expectParity(await captured("update"), waivers);
         expect(direct).toEqual(expect.arrayContaining([expect.stringMatching(/^lambda-memory-size waived /), "sqs-queue-dlq waived (stack)"]));
     });
 
     test("unknown at preview: the anti-pattern example", async () => {
-        const preview = await expectParity(await capture(antiPatterns));
+        const checked = await gallery(true);
+        const preview = await expectParity(checked.resources, {}, checked);
         expect(preview.length).toBeGreaterThan(10);
     });
 
     test("the anti-pattern example in update mode", async () => {
-        await expectParity(await capture(antiPatterns, { preview: false }));
+        const checked = await gallery(false);
+        await expectParity(checked.resources, {}, checked);
     });
 });

@@ -5,14 +5,15 @@
  * can't-run lines that name their resource).
  */
 import { buildReport, jsonReport, textReport, type ReportModel } from "../../checker/report";
-import { checkFixture } from "./helpers";
+import { checkFixture, previewModelOf, programDir } from "./helpers";
 
 let both: ReportModel;
 let preview: ReportModel;
 
 beforeAll(async () => {
-    both = (await checkFixture("positions", "both", ["basic", "report"])).model;
-    preview = (await checkFixture("positions", "preview", ["basic", "report"])).model;
+    const checked = await checkFixture("positions", "both", ["basic", "report"]);
+    both = checked.model;
+    preview = previewModelOf(checked.outcome, programDir("positions"));
 }, 120_000);
 
 /** The lines of one pack's section of the text report. */

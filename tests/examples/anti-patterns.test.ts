@@ -2,7 +2,8 @@
  * The anti-pattern gallery: the checker reports exactly the expected (policy, resource) pairs, no more, no fewer.
  */
 import * as path from "path";
-import { checkProgram, type AnalysisResult } from "../../testing";
+import type { AnalysisResult } from "../../testing";
+import { sharedCheck } from "../helpers/run-cache";
 
 const gallery = path.join(__dirname, "..", "..", "examples", "anti-patterns");
 
@@ -46,13 +47,13 @@ const asText = (list: string[][]) => list.map(([policy, resource]) => `${policy}
 
 describe("anti-pattern gallery", () => {
     test("update mode: exactly the expected violations", async () => {
-        const result = await checkProgram(gallery, { preview: false });
+        const result = await sharedCheck(gallery, { preview: false });
         expect(pairs(result)).toEqual(asText(expectedAtUpdate));
         expect(result.violations.filter((v) => v.unknownAtPreview)).toEqual([]);
     });
 
     test("first preview: the same, except the loops and the durable roles, whose role documents are not known yet (the engine's can't-run notice)", async () => {
-        const result = await checkProgram(gallery, { preview: true });
+        const result = await sharedCheck(gallery, { preview: true });
         const waitForRoles = ["no-recursive-loops", "durable-checkpoint-permissions"];
         expect(pairs(result)).toEqual(asText(expectedAtUpdate.filter(([policy]) => !waitForRoles.includes(policy))));
         const cantRun = result.violations.filter((v) => v.unknownAtPreview).map((v) => v.policy).sort();

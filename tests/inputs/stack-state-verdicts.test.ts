@@ -7,7 +7,8 @@
 import * as path from "path";
 import { analyzeResources } from "../../checker/analyze";
 import { readStackState, stackStateFrom, withoutPropertyDependencies } from "../../checker/inputs/stack-state";
-import { analyze, checkProgram, type AnalysisResult, type CapturedResource } from "../../testing";
+import { analyze, type AnalysisResult, type CapturedResource } from "../../testing";
+import { sharedCheck } from "../helpers/run-cache";
 
 const ROOT = path.resolve(__dirname, "../..");
 const exported = (name: string) => readStackState(path.join(ROOT, "tests", "fixtures", "stack-exports", `${name}.json`), { projectDir: ROOT }).resources;
@@ -17,9 +18,8 @@ function pairs(result: AnalysisResult): string[] {
     return [...new Set(result.violations.map((v) => `${v.policy} on ${names.get(v.urn ?? "") ?? "(stack)"}${v.unknownAtPreview ? " (can't run)" : ""}`))].sort();
 }
 
-let update: Promise<AnalysisResult> | undefined;
-/** The gallery's program run as an update, once for both variants. */
-const galleryUpdate = () => (update ??= checkProgram(path.join(ROOT, "examples", "anti-patterns"), { preview: false }));
+/** The gallery's program run as an update. */
+const galleryUpdate = () => sharedCheck(path.join(ROOT, "examples", "anti-patterns"), { preview: false });
 
 describe.each([
     ["with property dependencies", (r: CapturedResource[]) => r],

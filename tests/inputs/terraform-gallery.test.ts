@@ -6,7 +6,9 @@
  */
 import * as path from "path";
 import { readTerraformPlan } from "../../checker/inputs/terraform-plan";
-import { analyze, checkProgram, type AnalysisResult } from "../../testing";
+import { analyze, type AnalysisResult } from "../../testing";
+import { memoized } from "../helpers/memoized";
+import { sharedCheck } from "../helpers/run-cache";
 
 const ROOT = path.resolve(__dirname, "../..");
 const EXAMPLES = path.join(ROOT, "examples", "terraform");
@@ -34,15 +36,17 @@ function pairs(result: AnalysisResult, name: (n: string) => string = (n) => n) {
 
 const pulumiGallery = path.join(ROOT, "examples", "anti-patterns");
 
+const analyzedPlan = memoized((file) => analyze(planOf(file)));
+
 describe("the Terraform anti-pattern gallery gives the Pulumi gallery's findings", () => {
     test("at plan time: the pairs and can't-run notices of the Pulumi gallery's first preview", async () => {
-        const [fromPlan, fromPreview] = await Promise.all([analyze(planOf("anti-patterns/plan.json")), checkProgram(pulumiGallery, { preview: true })]);
+        const [fromPlan, fromPreview] = await Promise.all([analyzedPlan("anti-patterns/plan.json"), sharedCheck(pulumiGallery, { preview: true })]);
         expect(pairs(fromPlan, galleryName)).toEqual(pairs(fromPreview));
         expect(pairs(fromPlan, galleryName).findings).toEqual(expect.arrayContaining(["dlq-alarm on unwatched-dlq", "lambda-memory-size on thumbnailer", "budget-alarm on (stack)"]));
     }, 300_000);
 
     test("against the applied infrastructure (every action no-op, values known): the pairs of an update of the Pulumi gallery", async () => {
-        const [fromPlan, fromUpdate] = await Promise.all([analyze(planOf("anti-patterns/plan-applied.json")), checkProgram(pulumiGallery, { preview: false })]);
+        const [fromPlan, fromUpdate] = await Promise.all([analyzedPlan("anti-patterns/plan-applied.json"), sharedCheck(pulumiGallery, { preview: false })]);
         expect(pairs(fromPlan, galleryName)).toEqual(pairs(fromUpdate));
         expect(pairs(fromPlan, galleryName).findings).toEqual(
             expect.arrayContaining(["no-recursive-loops on retrier", "no-recursive-loops on counter", "managed-instances-vcpu-quota on analytics-fleet", "durable-checkpoint-permissions on refunds"]),
@@ -50,7 +54,7 @@ describe("the Terraform anti-pattern gallery gives the Pulumi gallery's findings
     }, 300_000);
 
     test("findings name Terraform addresses", async () => {
-        const result = await analyze(planOf("anti-patterns/plan.json"));
+        const result = await analyzedPlan("anti-patterns/plan.json");
         const names = new Map(result.resources.map((r) => [r.urn, r.name]));
         const named = result.violations.filter((v) => v.policy === "lambda-memory-size").map((v) => names.get(v.urn ?? ""));
         expect(named).toEqual(["module.thumbnailer.aws_lambda_function.this"]);
@@ -73,10 +77,10 @@ describe("the Terraform anti-pattern gallery gives the Pulumi gallery's findings
 
 describe("the compliant Terraform configuration", () => {
     test.each(["compliant/plan.json", "compliant/plan-applied.json"])("%s: no violation", async (file) => {
-        expect(pairs(await analyze(planOf(file))).findings).toEqual([]);
+        expect(pairs(await analyzedPlan(file)).findings).toEqual([]);
     });
 
     test("against the applied infrastructure every policy judges (no can't-run notice)", async () => {
-        expect(pairs(await analyze(planOf("compliant/plan-applied.json"))).cantRun).toEqual([]);
+        expect(pairs(await analyzedPlan("compliant/plan-applied.json")).cantRun).toEqual([]);
     });
 });

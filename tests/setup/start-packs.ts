@@ -11,6 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { PackClient } from "../../checker/pack-client";
 import { RUNNING_PACKS_ENV } from "../../checker/pack-lease";
+import { openRunCache } from "../helpers/run-cache-folder";
 import { RUNNING_PACKS_STATE, runningPackOf, type RunningPacksState } from "./running-packs";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -19,6 +20,8 @@ const SHARED_PACK_DIRS = ["policies", "tests/fixtures/packs/basic", "tests/fixtu
 export default async function startPacks(globalConfig: { maxWorkers: number }): Promise<void> {
     // A test run inside a test run starts packs of its own.
     delete process.env[RUNNING_PACKS_ENV];
+    // The run's shared captures and checks (tests/helpers/run-cache.ts).
+    openRunCache();
     const lockDir = fs.mkdtempSync(path.join(os.tmpdir(), "sg-running-packs-"));
     const wanted = SHARED_PACK_DIRS.flatMap((dir) => Array.from({ length: Math.max(1, globalConfig.maxWorkers) }, () => dir));
     const started = await Promise.allSettled(wanted.map((dir) => PackClient.start(dir)));
