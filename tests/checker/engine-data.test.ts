@@ -9,11 +9,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { execFile } from "child_process";
 import { promisify } from "util";
-import { analyzeResources, openAnalysis } from "../../checker/analyze";
+import { analyzeResources, openAnalysis, type AnalysisSession } from "../../checker/analyze";
 import { tableOf } from "../../checker/aws-tables";
 import { capture } from "../../checker/capture";
 import { defaultPackDir } from "../../checker/cli";
-import type { AnalysisResult } from "../../checker/types";
+import type { AnalysisResult, CapturedResource } from "../../checker/types";
 import { T } from "../../policies/lib/types";
 import { sharedCheck } from "../helpers/run-cache";
 import { ROOT, UNKNOWN, packDir, programDir } from "./helpers";
@@ -39,6 +39,17 @@ function echoes(result: AnalysisResult): { analyze: Map<string, Echo>; stack: Ec
     return { analyze: new Map(all.filter((e) => e.kind === "analyze").map((e) => [e.urn, e])), stack: all.find((e) => e.kind === "stack")! };
 }
 
+let probeSession: Promise<AnalysisSession> | undefined;
+/**
+ * The probe's echoes of a run of these resources. One probe process serves the suite's runs: it keeps nothing
+ * between runs, and each run sends its own ConfigureStack, as the runs of a check do (check.ts).
+ */
+async function probed(resources: CapturedResource[]) {
+    probeSession ??= openAnalysis({ packs: [probe] });
+    return echoes(await (await probeSession).run(resources));
+}
+afterAll(() => probeSession?.then((session) => session.close(), () => undefined));
+
 const judged = [...new Set(Object.values(T))].sort();
 
 /** A resource of any type token: the engine sees only the token and the properties. */
@@ -57,7 +68,7 @@ describe("the checker sends the pack what the engine sends", () => {
                 new Raw(type, nameOf(type), given, { version: AWS_VERSION });
             }
         }, { programConfig: { "aws:region": "us-east-1" } });
-        const { analyze, stack } = echoes(await analyzeResources(resources, { packs: [probe] }));
+        const { analyze, stack } = await probed(resources);
         const stateByUrn = new Map(stack.resources!.map((r) => [r.urn, r]));
         for (const type of judged) {
             const table = tableOf(type)!;
@@ -85,7 +96,7 @@ describe("the checker sends the pack what the engine sends", () => {
             new aws.sqs.Queue("jobs", {});
             new aws.sns.Topic("news", {});
         }, { programConfig: { "aws:region": "us-east-1" } });
-        const { analyze, stack } = echoes(await analyzeResources(resources, { packs: [probe] }));
+        const { analyze, stack } = await probed(resources);
         const providerUrn = `urn:pulumi:dev::project::pulumi:providers:aws::${DEFAULT_PROVIDER}`;
         expect([...analyze.keys()]).toEqual([expect.stringContaining("pulumi:pulumi:Stack"), providerUrn, expect.stringContaining("::jobs"), expect.stringContaining("::news")]);
         expect(analyze.get(providerUrn)!.props).toEqual({ region: "us-east-1", version: AWS_VERSION });
@@ -108,7 +119,7 @@ describe("the checker sends the pack what the engine sends", () => {
             });
             new aws.iam.RolePolicy("send", { role: "worker", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sqs:SendMessage", Resource: queue.arn }] } });
         });
-        const { analyze } = echoes(await analyzeResources(resources, { packs: [probe] }));
+        const { analyze } = await probed(resources);
         const queue = [...analyze.values()].find((e) => e.urn.endsWith("::jobs"))!;
         expect(queue.props.name).toMatch(/^jobs-[0-9a-f]{7}\.fifo$/);
         expect(queue.opts).toEqual({
@@ -134,8 +145,8 @@ describe("the checker sends the pack what the engine sends", () => {
         expect(verdicts(shuffled)).toEqual(verdicts(inOrder));
         // The probe echoes the order AnalyzeStack got; only that run is needed from it.
         const probing = await openAnalysis({ packs: [probe], shuffleStack: 9 });
-        const probed = await probing.run(resources, { analyze: new Set(), stack: true }).finally(() => probing.close());
-        expect(echoes(probed).stack.resources!.map((r) => r.urn)).not.toEqual(resources.map((r) => r.urn));
+        const shuffledRun = await probing.run(resources, { analyze: new Set(), stack: true }).finally(() => probing.close());
+        expect(echoes(shuffledRun).stack.resources!.map((r) => r.urn)).not.toEqual(resources.map((r) => r.urn));
     }, 180_000);
 });
 

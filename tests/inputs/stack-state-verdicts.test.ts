@@ -31,7 +31,9 @@ describe.each([
     });
 
     test("the anti-pattern gallery: exactly the findings of an update of the gallery", async () => {
-        const [fromState, fromUpdate] = await Promise.all([analyze(prepare(exported("anti-patterns"))), galleryUpdate()]);
+        // One after the other, so that both use the worker's running pack (tests/setup/start-packs.ts).
+        const fromState = await analyze(prepare(exported("anti-patterns")));
+        const fromUpdate = await galleryUpdate();
         // A gallery changed since the export was written: run scripts/export-stack-fixtures.ts.
         const urns = (r: AnalysisResult) => r.resources.filter((x) => !x.type.startsWith("pulumi:providers:")).map((x) => x.urn).sort();
         expect(urns(fromState)).toEqual(urns(fromUpdate));
@@ -50,7 +52,8 @@ test("a remediation is reported, not applied, as `pulumi policy analyze` does on
             violation: result.violations.some((v) => v.policy === "lambda-memory-size" && v.urn === thumbnailer && v.enforcementLevel === "mandatory"),
         };
     };
-    const [reported, applied] = await Promise.all([analyzeResources(resources, { packs, applyRemediations: false }), analyzeResources(resources, { packs })]);
+    const reported = await analyzeResources(resources, { packs, applyRemediations: false });
+    const applied = await analyzeResources(resources, { packs });
     expect(memory(reported)).toEqual({ remediated: true, violation: true });
     expect(memory(applied)).toEqual({ remediated: true, violation: false });
 }, 300_000);

@@ -40,13 +40,16 @@ const analyzedPlan = memoized((file) => analyze(planOf(file)));
 
 describe("the Terraform anti-pattern gallery gives the Pulumi gallery's findings", () => {
     test("at plan time: the pairs and can't-run notices of the Pulumi gallery's first preview", async () => {
-        const [fromPlan, fromPreview] = await Promise.all([analyzedPlan("anti-patterns/plan.json"), sharedCheck(pulumiGallery, { preview: true })]);
+        // One after the other, so that both use the worker's running pack (tests/setup/start-packs.ts).
+        const fromPlan = await analyzedPlan("anti-patterns/plan.json");
+        const fromPreview = await sharedCheck(pulumiGallery, { preview: true });
         expect(pairs(fromPlan, galleryName)).toEqual(pairs(fromPreview));
         expect(pairs(fromPlan, galleryName).findings).toEqual(expect.arrayContaining(["dlq-alarm on unwatched-dlq", "lambda-memory-size on thumbnailer", "budget-alarm on (stack)"]));
     }, 300_000);
 
     test("against the applied infrastructure (every action no-op, values known): the pairs of an update of the Pulumi gallery", async () => {
-        const [fromPlan, fromUpdate] = await Promise.all([analyzedPlan("anti-patterns/plan-applied.json"), sharedCheck(pulumiGallery, { preview: false })]);
+        const fromPlan = await analyzedPlan("anti-patterns/plan-applied.json");
+        const fromUpdate = await sharedCheck(pulumiGallery, { preview: false });
         expect(pairs(fromPlan, galleryName)).toEqual(pairs(fromUpdate));
         expect(pairs(fromPlan, galleryName).findings).toEqual(
             expect.arrayContaining(["no-recursive-loops on retrier", "no-recursive-loops on counter", "managed-instances-vcpu-quota on analytics-fleet", "durable-checkpoint-permissions on refunds"]),
