@@ -71,16 +71,23 @@ async function oncePerRun<T>(keyParts: unknown[], make: () => Promise<T>): Promi
 /** The result from the run's cache folder, made here if no other suite has made it or is making it. */
 async function load(key: string, make: () => Promise<Buffer>): Promise<Buffer> {
     const folder = process.env[RUN_CACHE_ENV];
-    if (!folder || !fs.existsSync(folder)) return make();
+    if (!folder) return make();
     const file = path.join(folder, `${key}.v8`);
     const lock = `${file}.lock`;
     for (;;) {
-        if (fs.existsSync(file)) return fs.readFileSync(file);
-        if (claim(lock)) {
+        const found = readIfThere(file);
+        if (found) return found;
+        const claimed = claim(lock);
+        if (claimed === "unusable") return make();
+        if (claimed === "mine") {
             try {
                 const made = await make();
-                fs.writeFileSync(`${file}.${process.pid}`, made);
-                fs.renameSync(`${file}.${process.pid}`, file);
+                try {
+                    fs.writeFileSync(`${file}.${process.pid}`, made);
+                    fs.renameSync(`${file}.${process.pid}`, file);
+                } catch {
+                    // The folder went away: this suite has its result all the same.
+                }
                 return made;
             } finally {
                 // A failure leaves no file: the next suite to ask makes it again, and sees the failure itself.
@@ -92,13 +99,21 @@ async function load(key: string, make: () => Promise<Buffer>): Promise<Buffer> {
     }
 }
 
-function claim(lock: string): boolean {
+function readIfThere(file: string): Buffer | undefined {
+    try {
+        return fs.readFileSync(file);
+    } catch {
+        return undefined;
+    }
+}
+
+/** "unusable": the folder is gone (the run is ending) or cannot be written; the suite makes its own. */
+function claim(lock: string): "mine" | "taken" | "unusable" {
     try {
         fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
-        return true;
+        return "mine";
     } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
-        throw e;
+        return (e as NodeJS.ErrnoException).code === "EEXIST" ? "taken" : "unusable";
     }
 }
 
