@@ -201,7 +201,7 @@ function loadPulumiRun(root: string): { run: (argv: unknown, ...callbacks: ((err
  * through ts-node's source maps is most of a program's run time and a third of its memory. Unless that variable is
  * set, they are left empty here; what the program registers is the same.
  */
-function withoutPromiseStacks(root: string) {
+export function withoutPromiseStacks(root: string) {
     if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return;
     const debuggable = require(path.join(root, "runtime", "debuggable.js"));
     const stamped = debuggable.debuggablePromise;

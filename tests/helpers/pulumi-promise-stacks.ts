@@ -5,15 +5,7 @@
  * module drops those stacks in the suite's copy of @pulumi/pulumi; registrations, their source positions and every
  * error's stack are unchanged.
  */
-const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: <T>(promise: Promise<T>, context: string) => Promise<T> };
-const stamped = debuggable.debuggablePromise;
+import * as path from "path";
+import { withoutPromiseStacks } from "../../checker/load-program";
 
-debuggable.debuggablePromise = (promise, context) => {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-        return stamped(promise, context);
-    } finally {
-        Error.stackTraceLimit = limit;
-    }
-};
+withoutPromiseStacks(path.dirname(require.resolve("@pulumi/pulumi/package.json")));
