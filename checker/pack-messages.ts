@@ -4,7 +4,7 @@
  */
 import { createRequire } from "module";
 import type * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
-import type { EnforcementLevel } from "./types";
+import type { CapturedOptions, EnforcementLevel } from "./types";
 
 /**
  * Loads a module as @pulumi/pulumi itself loads it: the stubs and their runtime must come from its copy, so that
@@ -83,27 +83,8 @@ export interface ProviderResource {
     properties: Record<string, unknown>;
 }
 
-/** A resource's options, as the engine sends analyzers (AnalyzerResourceOptions). */
-export interface ResourceOptions {
-    /** `protect`. Default false. */
-    protect?: boolean;
-    /** The properties `ignoreChanges` names. */
-    ignoreChanges?: string[];
-    /** `deleteBeforeReplace`, when set. */
-    deleteBeforeReplace?: boolean;
-    /** The outputs `additionalSecretOutputs` names. */
-    additionalSecretOutputs?: string[];
-    /** URNs of its aliases. */
-    aliases?: string[];
-    /** `customTimeouts`, in seconds (0: none). */
-    customTimeouts?: {
-        /** Seconds the create may take. */
-        create?: number;
-        /** Seconds an update may take. */
-        update?: number;
-        /** Seconds the delete may take. */
-        delete?: number;
-    };
+/** A resource's options, as the engine sends analyzers (AnalyzerResourceOptions): the captured ones and the parent. */
+export interface ResourceOptions extends CapturedOptions {
     /** URN of its parent. */
     parent?: string;
 }
