@@ -11,6 +11,11 @@ module.exports = {
     // tests/package packs and installs the tarball: `npm run test:package` runs it on its own.
     testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/package/"],
     transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+    // Loaded on first use instead of with @pulumi/pulumi, in every suite (tests/setup/lazy-modules/lazy-module.js).
+    moduleNameMapper: {
+        "^typescript$": "<rootDir>/tests/setup/lazy-modules/typescript.js",
+        "^@npmcli/arborist$": "<rootDir>/tests/setup/lazy-modules/npmcli-arborist.js",
+    },
     modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/policies/bin/"],
     reporters: ["default", "<rootDir>/tests/summary-reporter.js"],
     // Running packs of policies/ and the two common fixture packs, one per worker, which suites and the CLI
