@@ -17,6 +17,7 @@ module.exports = {
         "^@npmcli/arborist$": "<rootDir>/tests/setup/lazy-modules/npmcli-arborist.js",
     },
     modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/policies/bin/"],
+    testSequencer: "<rootDir>/tests/setup/sequencer.js",
     reporters: ["default", "<rootDir>/tests/summary-reporter.js"],
     // Running packs of policies/ and the two common fixture packs, one per worker, which suites and the CLI
     // processes they spawn use instead of starting their own (checker/pack-lease.ts).

@@ -148,6 +148,7 @@ describe("the packed package", () => {
         const listing = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).split("\n").filter(Boolean);
         expect(listing).toEqual(expect.arrayContaining(["package/LICENSE", "package/policies/bin/index.js", "package/policies/PulumiPolicy.yaml", "package/dist/testing/index.d.ts", "package/bin/serverless-guardrails.js"]));
         expect(listing.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
+        expect(listing.filter((f) => f.endsWith(".tsbuildinfo"))).toEqual([]);
         const manifest = JSON.parse(execFileSync("tar", ["-xzOf", tarball, "package/package.json"], { encoding: "utf8" }));
         expect(manifest.scripts).toBeUndefined();
         expect(manifest.workspaces).toBeUndefined();

@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 /**
- * `node scripts/prune-outputs.js <outDir>`: deletes the compiled files in <outDir> whose TypeScript source (same
- * path under the repository root, as `rootDir: "."` lays them out) no longer exists. The build is incremental
- * (tsc --incremental, its build info kept in <outDir>, so deleting <outDir> forces a full build), and tsc never
- * deletes what it emitted for a source that was deleted or renamed: a stale dist/checker/report.js once
- * shadowed the checker/report/ folder that replaced it.
+ * `node prune-outputs.js <outDir>`, run from the folder whose tsconfig.json builds into <outDir> with
+ * `rootDir: "."`: deletes the compiled files in <outDir> whose TypeScript source (the same path under that folder)
+ * no longer exists. The builds are incremental (tsc --incremental, the build info kept in <outDir>, so deleting
+ * <outDir> forces a full build), and tsc never deletes what it emitted for a source that was deleted or renamed: a
+ * stale dist/checker/report.js once shadowed the checker/report/ folder that replaced it. It lives in policies/ so
+ * that the pack builds on its own; the root build uses it for dist/.
  */
 const fs = require("fs");
 const path = require("path");
 
-const root = path.join(__dirname, "..");
+const root = process.cwd();
 const outDir = path.resolve(root, process.argv[2] ?? "dist");
 const compiled = /(\.d\.ts|\.js\.map|\.js)$/;
 
