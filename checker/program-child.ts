@@ -9,8 +9,10 @@ import * as path from "path";
 import { Worker } from "worker_threads";
 import { capture, CaptureError } from "./capture";
 import { isCheckerFile } from "./checker-files";
+import { useLazySdkModules } from "./lazy-sdk-modules";
 import { pulumiRootFor } from "./load-program";
 import { CHECKER_PID_ENV, ChildMessage, ChildRequest, EXIT_NOTE_FD, EXIT_PARENT_GONE, ExitNote } from "./program-process";
+import { transpileCacheStats, useTranspileCache } from "./transpile-cache";
 
 /** The first stack frame in the program's own code: " (at index.ts:4:7)". */
 export function programFrame(stack: string | undefined): string | undefined {
@@ -69,6 +71,8 @@ function answer(message: ChildMessage) {
 }
 
 process.once("message", async (request: ChildRequest) => {
+    useLazySdkModules();
+    useTranspileCache(request.dir);
     try {
         // Loaded before "started": the parent's watchdog and the capture's own time limit then start together.
         require(path.join(pulumiRootFor(request.dir), "runtime", "index.js"));
@@ -85,7 +89,14 @@ process.once("message", async (request: ChildRequest) => {
                 if (count % request.progressEvery === 0) process.send!({ type: "progress", count, elapsedMs: Date.now() - start } satisfies ChildMessage);
             },
         });
-        answer({ type: "done", resources, elapsedMs: Date.now() - start, maxRssBytes: process.resourceUsage().maxRSS * 1024, compiled: compiledTypeScript() });
+        answer({
+            type: "done",
+            resources,
+            elapsedMs: Date.now() - start,
+            maxRssBytes: process.resourceUsage().maxRSS * 1024,
+            compiled: compiledTypeScript(),
+            transpileCache: transpileCacheStats(),
+        });
     } catch (error) {
         const prefix = error instanceof CaptureError ? `program ${error.program}: ` : "";
         const message = error instanceof CaptureError && error.message.startsWith(prefix) ? error.message.slice(prefix.length) : `failed: ${(error as Error)?.stack ?? error}`;

@@ -25,6 +25,7 @@ import {
     regionProblem,
     remember,
 } from "./program-settings";
+import type { TranspileCacheStats } from "./transpile-cache";
 import type { CapturedResource } from "./types";
 
 export { CAPTURE_TIMEOUT_ENV, heapLimitArgs } from "./program-settings";
@@ -39,7 +40,7 @@ export interface ChildRequest {
 export type ChildMessage =
     | { type: "started" }
     | { type: "progress"; count: number; elapsedMs: number }
-    | { type: "done"; resources: CapturedResource[]; elapsedMs: number; maxRssBytes: number; compiled: string[] }
+    | { type: "done"; resources: CapturedResource[]; elapsedMs: number; maxRssBytes: number; compiled: string[]; transpileCache?: TranspileCacheStats }
     | { type: "error"; message: string; elapsedMs: number };
 
 /** What the child writes to EXIT_NOTE_FD when it ends without having answered. */
@@ -90,6 +91,8 @@ export interface ProgramRun {
     elapsedMs: number;
     /** The child process's peak resident memory. */
     childMaxRssBytes?: number;
+    /** How many of the program's files the transpile cache answered (transpile-only runs with the cache on). */
+    transpileCache?: TranspileCacheStats;
 }
 
 /** runtime.options.nodeargs split the simple way (no quoting), with the heap limit. */
@@ -241,6 +244,7 @@ export async function runProgram(dir: string, options: ProgramRunOptions = {}): 
             placeholders: config.placeholders,
             elapsedMs: message.elapsedMs,
             childMaxRssBytes: message.maxRssBytes,
+            transpileCache: message.transpileCache,
         };
     }
     if (message?.type === "error") {
