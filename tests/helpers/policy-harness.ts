@@ -15,6 +15,7 @@ import { withProviderDefaults } from "../../checker/provider-defaults";
 import type { CapturedResource } from "../../checker/types";
 import { providerOf, withDefaultProviders } from "../../checker/default-providers";
 import { analyzerProperties } from "../../checker/engine-model";
+import { jsonCopy } from "./json-copy";
 
 /** The engine's sentinel for an unknown value (a computed output during a first preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -69,10 +70,11 @@ export function urnOf(type: string, name: string) {
     return `urn:pulumi:test::test::${type}::${name}`;
 }
 
-/** A deep copy made in this realm (Jest's structuredClone returns objects the unknown-checking proxy leaves unwrapped). */
-function clone<T>(value: T): T {
-    return value === undefined ? value : JSON.parse(JSON.stringify(value));
-}
+/**
+ * The props as the engine's wire carries them (a JSON round trip), made in this realm: Jest's structuredClone
+ * returns objects the unknown-checking proxy leaves unwrapped.
+ */
+const clone = jsonCopy;
 
 export interface ResourceInput {
     type: string;

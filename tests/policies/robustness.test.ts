@@ -7,6 +7,7 @@ import { ResourceValidationPolicy, UnknownValueError, unknownCheckingProxy } fro
 import { withProviderDefaults } from "../../checker/provider-defaults";
 import { allPolicies } from "../../policies/all";
 import { createRandom, malformedProps, propertyPaths } from "../helpers/fuzz";
+import { jsonCopy } from "../helpers/json-copy";
 import { engineConfig, urnOf } from "../helpers/policy-harness";
 
 const BAGS_PER_TYPE = 1000;
@@ -14,8 +15,11 @@ const BAGS_PER_TYPE = 1000;
 const resourcePolicies = allPolicies.filter((p): p is ResourceValidationPolicy => "validateResource" in p && !!p.validateResource);
 const validationsOf = (policy: ResourceValidationPolicy) =>
     Array.isArray(policy.validateResource) ? policy.validateResource : policy.validateResource ? [policy.validateResource] : [];
+const validations = new Map(resourcePolicies.map((p) => [p, validationsOf(p)]));
 /** Every resource type the pack's resource policies judge (and a few they read elsewhere). */
 const resourceTypes = Object.keys(propertyPaths).sort();
+
+const urns = new Map(resourceTypes.map((type) => [type, urnOf(type, "fuzzed")]));
 
 class NotApplicable extends Error {}
 
@@ -24,7 +28,7 @@ function args(type: string, inputs: Record<string, unknown>, config: Record<stri
     return {
         type,
         name: "fuzzed",
-        urn: urnOf(type, "fuzzed"),
+        urn: urns.get(type) ?? urnOf(type, "fuzzed"),
         props: unknownCheckingProxy(inputs),
         opts: {},
         stackTags: new Map(),
@@ -65,15 +69,15 @@ describe("robustness: malformed property bags through every resource policy", ()
             const bag = malformedProps(rng, type);
             // The validations only read their props: one copy over the defaults serves them all.
             const inputs = withProviderDefaults(type, bag);
-            // A remediation gets the bag as JSON carries it, parsed in this realm. The pack's remediations write only
-            // into the top-level copy over the defaults, and only when they return a fix: until one does, they share
-            // one parsed copy (a bag is up to megabytes of JSON; copying it per remediation was most of this test).
-            const wire = JSON.stringify(bag);
+            // A remediation gets the bag as JSON carries it (jsonCopy: a JSON round trip without the text). The pack's
+            // remediations write only into the top-level copy over the defaults, and only when they return a fix: until
+            // one does, they share one copy (a bag is up to megabytes of JSON; copying it per remediation was most of
+            // this test). The validations only read the bag, so a copy made from it later is the one made first.
             let sent: Record<string, unknown> | undefined;
             for (const policy of resourcePolicies) {
                 const config = configs.get(policy)!;
                 // Every validation, as the server runs a validation without a type token on every resource.
-                for (const validation of validationsOf(policy)) {
+                for (const validation of validations.get(policy)!) {
                     try {
                         if (run(validation, args(type, inputs, config)) !== undefined) judged++;
                     } catch (e) {
@@ -83,7 +87,7 @@ describe("robustness: malformed property bags through every resource policy", ()
                 if (!policy.remediateResource) continue;
                 let fixed: unknown;
                 try {
-                    sent ??= JSON.parse(wire) as Record<string, unknown>;
+                    sent ??= jsonCopy(bag);
                     fixed = await policy.remediateResource(args(type, withProviderDefaults(type, sent), config));
                     if (fixed !== undefined) sent = undefined;
                 } catch (e) {
@@ -92,7 +96,7 @@ describe("robustness: malformed property bags through every resource policy", ()
                     throw new Error(`remediation of ${policy.name} threw on bag #${i} (seed ${seed}): ${(e as Error).stack}`);
                 }
                 if (!fixed) continue;
-                for (const validation of validationsOf(policy)) {
+                for (const validation of validations.get(policy)!) {
                     const violations = run(validation, args(type, withProviderDefaults(type, fixed as Record<string, unknown>), config));
                     if (violations && violations.length > 0) {
                         throw new Error(`${policy.name}: remediated bag #${i} (seed ${seed}) still violates: ${violations.join(" | ")}`);
