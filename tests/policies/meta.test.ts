@@ -14,7 +14,8 @@ function testFiles(dir: string): string[] {
     return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) return testFiles(full);
-        return entry.name.endsWith(".test.ts") ? [full] : [];
+        // A folder's suite (all.test.ts) loads one `<policy>.tests.ts` per policy.
+        return /\.tests?\.ts$/.test(entry.name) ? [full] : [];
     });
 }
 const sources = testFiles(__dirname).map((file) => ({ file, text: fs.readFileSync(file, "utf8") }));

@@ -1,0 +1,11 @@
+/**
+ * The suite of this folder: one file per policy (or per concern, e.g. captured programs), each a `describe`
+ * loaded here. One suite loads @pulumi/policy, @pulumi/pulumi and the pack once for them all; a suite per file
+ * loaded them again for each (~0.25 CPU-s a suite). One policy's tests alone:
+ * `npx jest tests/policies/api-protection -t <policy name>`.
+ */
+import "./access-log-format.tests";
+import "./access-logging.tests";
+import "./api-throttling.tests";
+import "./stage-tracing.tests";
+import "./waf-protection.tests";

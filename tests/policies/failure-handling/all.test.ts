@@ -1,0 +1,14 @@
+/**
+ * The suite of this folder: one file per policy (or per concern, e.g. captured programs), each a `describe`
+ * loaded here. One suite loads @pulumi/policy, @pulumi/pulumi and the pack once for them all; a suite per file
+ * loaded them again for each (~0.25 CPU-s a suite). One policy's tests alone:
+ * `npx jest tests/policies/failure-handling -t <policy name>`.
+ */
+import "./async-invoke-failure-destination.tests";
+import "./captured-programs.tests";
+import "./dlq-alarm.tests";
+import "./dlq-retention.tests";
+import "./eventbridge-target-dlq.tests";
+import "./lambda-async-failure-destination.tests";
+import "./sns-subscription-dlq.tests";
+import "./sqs-queue-dlq.tests";

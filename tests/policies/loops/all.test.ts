@@ -1,0 +1,8 @@
+/**
+ * The suite of this folder: one file per policy (or per concern, e.g. captured programs), each a `describe`
+ * loaded here. One suite loads @pulumi/policy, @pulumi/pulumi and the pack once for them all; a suite per file
+ * loaded them again for each (~0.25 CPU-s a suite). One policy's tests alone:
+ * `npx jest tests/policies/loops -t <policy name>`.
+ */
+import "./captured-programs.tests";
+import "./no-recursive-loops.tests";

@@ -1,0 +1,9 @@
+/**
+ * The suite of this folder: one file per policy (or per concern, e.g. captured programs), each a `describe`
+ * loaded here. One suite loads @pulumi/policy, @pulumi/pulumi and the pack once for them all; a suite per file
+ * loaded them again for each (~0.25 CPU-s a suite). One policy's tests alone:
+ * `npx jest tests/policies/observability -t <policy name>`.
+ */
+import "./lambda-log-retention.tests";
+import "./log-group-retention.tests";
+import "./state-machine-observability.tests";
