@@ -14,6 +14,7 @@ import { FORMATS, Format, formatReport, hasMandatoryViolation } from "./report";
 import type { Mode } from "./report/model";
 import { parseConfigPairs } from "./program-config";
 import { CAPTURE_TIMEOUT_ENV, runProgram } from "./program-process";
+import { ReportFlag, ReportTarget, reportTargets } from "./report-targets";
 import type { CapturedResource } from "./types";
 import { fileInput, InputError } from "./inputs";
 
@@ -37,9 +38,12 @@ Options:
                                both (default): the preview's verdicts, then, where the preview could not
                                judge, the verdicts on the values an update would have
   --format <format>            text (default), json, sarif (SARIF 2.1.0 for code scanning),
-                               github (workflow commands: annotations on the pull request), junit
+                               github (workflow commands: annotations on the pull request), junit;
+                               repeat for several reports from one check
   --json                       the same as --format json
-  --output <file>              write the report to a file instead of stdout
+  --output <file>              write the report of the --format before it to a file instead of stdout
+                               (one report: either order); a --format without one prints on stdout,
+                               which one report at most may do
   --no-preview                 the same as --mode update
   --stack <name>               the stack: its Pulumi.<name>.yaml config, over Pulumi.yaml's config defaults
                                (default: the only stack file, else dev)
@@ -70,9 +74,8 @@ export interface CliOptions {
     packs: string[];
     configs: string[];
     mode: Mode;
-    format: Format;
-    /** Write the report here instead of stdout. */
-    output?: string;
+    /** --format / --json and --output, paired (report-targets.ts). */
+    reports: ReportTarget[];
     /** --stack, --config (key=value, last wins), --config-file. */
     stack?: string;
     programConfig: Record<string, string>;
@@ -90,17 +93,20 @@ function oneOf<T extends string>(flag: string, allowed: readonly T[], value: str
     throw new UsageError(`${flag} must be one of ${allowed.join(", ")}, got ${JSON.stringify(value)}`);
 }
 
+/** The options as the flags are read: the report flags are paired once all are read. */
+type Parsing = CliOptions & { reportFlags: ReportFlag[] };
+
 /** Each flag: whether it takes a value, and what it sets. Add a flag here (and to USAGE). */
-const FLAGS: Record<string, { value: boolean; apply: (options: CliOptions, value: string, flag: string) => void }> = {
+const FLAGS: Record<string, { value: boolean; apply: (options: Parsing, value: string, flag: string) => void }> = {
     "--help": { value: false, apply: (o) => (o.help = true) },
     "-h": { value: false, apply: (o) => (o.help = true) },
     "--policy-pack": { value: true, apply: (o, v) => o.packs.push(v) },
     "--policy-pack-config": { value: true, apply: (o, v) => o.configs.push(v) },
     "--mode": { value: true, apply: (o, v, f) => (o.mode = oneOf(f, MODES, v)) },
     "--no-preview": { value: false, apply: (o) => (o.mode = "update") },
-    "--format": { value: true, apply: (o, v, f) => (o.format = oneOf(f, FORMATS, v)) },
-    "--json": { value: false, apply: (o) => (o.format = "json") },
-    "--output": { value: true, apply: (o, v) => (o.output = v) },
+    "--format": { value: true, apply: (o, v, f) => o.reportFlags.push({ format: oneOf(f, FORMATS, v), flag: `${f} ${v}` }) },
+    "--json": { value: false, apply: (o, _v, f) => o.reportFlags.push({ format: "json", flag: f }) },
+    "--output": { value: true, apply: (o, v) => o.reportFlags.push({ output: v }) },
     "--stack": { value: true, apply: (o, v) => (o.stack = v) },
     "--config": { value: true, apply: (o, v) => configPair(o, v) },
     "-c": { value: true, apply: (o, v) => configPair(o, v) },
@@ -118,7 +124,7 @@ function configPair(options: CliOptions, pair: string) {
 }
 
 export function parseArgs(argv: string[]): CliOptions {
-    const options: CliOptions = { programDir: ".", packs: [], configs: [], mode: "both", format: "text", programConfig: {}, help: false };
+    const parsing: Parsing = { programDir: ".", packs: [], configs: [], mode: "both", reports: [], programConfig: {}, help: false, reportFlags: [] };
     const positional: string[] = [];
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
@@ -131,7 +137,7 @@ export function parseArgs(argv: string[]): CliOptions {
         }
         if (!spec.value) {
             if (inline !== undefined) throw new UsageError(`${flag} takes no value`);
-            spec.apply(options, "", flag);
+            spec.apply(parsing, "", flag);
             continue;
         }
         let value = inline;
@@ -139,8 +145,9 @@ export function parseArgs(argv: string[]): CliOptions {
             value = argv[++i];
             if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
         }
-        spec.apply(options, value, flag);
+        spec.apply(parsing, value, flag);
     }
+    const { reportFlags, ...options } = parsing;
     if (options.help) return options;
     if (positional[0] !== "check") {
         throw new UsageError(positional.length === 0 ? "missing command: check" : `unknown command ${positional[0]} (the command is: check)`);
@@ -148,6 +155,7 @@ export function parseArgs(argv: string[]): CliOptions {
     if (positional.length > 2) throw new UsageError(`one program folder at most, got ${positional.slice(1).join(" ")}`);
     if (positional[1]) options.programDir = positional[1];
     if (options.stackState && options.terraformPlan) throw new UsageError("give --stack-state or --terraform-plan, not both");
+    options.reports = reportTargets(reportFlags, (message) => new UsageError(message));
     return options;
 }
 
@@ -266,12 +274,15 @@ export async function run(argv: string[], log: (line: string) => void = (l) => p
             onProgress: (m) => log(`serverless-guardrails: ${m}`),
             onWarning: (m) => log(`warning: ${m}`),
         });
-        const report = formatReport(options.format, outcome.result, { mode, programDir, stackFile: input?.stackFile, placeholders: configPlaceholders }, outcome.parts);
+        const context = { mode, programDir, stackFile: input?.stackFile, placeholders: configPlaceholders };
+        const reports = options.reports.map((target) => ({ ...target, text: formatReport(target.format, outcome.result, context, outcome.parts) }));
+        for (const { format, output, text } of reports) {
+            if (output === undefined) continue;
+            writeReport(output, text);
+            log(`serverless-guardrails: ${format} report written to ${output}`);
+        }
         const exitCode = hasMandatoryViolation(outcome.result) ? EXIT_VIOLATIONS : EXIT_OK;
-        if (!options.output) return { exitCode, stdout: report };
-        writeReport(options.output, report);
-        log(`serverless-guardrails: ${options.format} report written to ${options.output}`);
-        return { exitCode, stdout: "" };
+        return { exitCode, stdout: reports.find((r) => r.output === undefined)?.text ?? "" };
     } catch (e) {
         const kind =
             e instanceof ConfigError || e instanceof PackError || e instanceof ProgramError || e instanceof UsageError || e instanceof UpdateCaptureError || e instanceof InputError;

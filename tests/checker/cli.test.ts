@@ -4,6 +4,8 @@ import * as path from "path";
 import { parseArgs, run, UsageError } from "../../checker/cli";
 import type { JsonReport } from "../../checker/report";
 import { PackClient } from "../../checker/pack-client";
+import { cliEntry } from "../helpers/checker-cli";
+import { memoized } from "../helpers/memoized";
 import { envWithoutRunningPacks, runningPackOf, withOwnPacks, withRunningPacks } from "../setup/running-packs";
 import { copyPack, packDir, packProcesses, programDir, removeCopies, tempDir, ROOT } from "./helpers";
 
@@ -15,7 +17,7 @@ const check = (program: string, ...flags: string[]) => run(["check", programDir(
 /** The CLI as its own process (as `npx serverless-guardrails` runs it), with a time limit. */
 function runCli(args: string[], env?: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "checker", "cli.ts"), ...args], { cwd: ROOT, env });
+        const child = spawn(process.execPath, [...cliEntry(), ...args], { cwd: ROOT, env });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d) => (stdout += d));
@@ -38,12 +40,12 @@ describe("cli arguments", () => {
             packs: ["a", "b"],
             configs: ["c.json"],
             mode: "update",
-            format: "json",
+            reports: [{ format: "json" }],
             programConfig: {},
             help: false,
         });
-        expect(parseArgs(["check"])).toMatchObject({ programDir: ".", mode: "both", format: "text" });
-        expect(parseArgs(["check", "--mode", "preview", "--format=sarif", "--output", "r.sarif"])).toMatchObject({ mode: "preview", format: "sarif", output: "r.sarif" });
+        expect(parseArgs(["check"])).toMatchObject({ programDir: ".", mode: "both", reports: [{ format: "text" }] });
+        expect(parseArgs(["check", "--mode", "preview", "--format=sarif", "--output", "r.sarif"])).toMatchObject({ mode: "preview", reports: [{ format: "sarif", output: "r.sarif" }] });
     });
 
     it("rejects unknown commands, unknown flags and missing values", () => {
@@ -56,6 +58,27 @@ describe("cli arguments", () => {
         expect(() => parseArgs(["check", "--json=yes"])).toThrow(/--json takes no value/);
     });
 
+    it("pairs each --output with the --format before it; one --format and one --output pair in either order", () => {
+        const reports = (...flags: string[]) => parseArgs(["check", ...flags]).reports;
+        expect(reports("--output", "r.sarif", "--format", "sarif")).toEqual([{ format: "sarif", output: "r.sarif" }]);
+        expect(reports("--output", "r.txt")).toEqual([{ format: "text", output: "r.txt" }]);
+        expect(reports("--format", "sarif", "--output", "r.sarif", "--format", "github")).toEqual([{ format: "sarif", output: "r.sarif" }, { format: "github" }]);
+        expect(reports("--format", "github", "--json", "--output", "r.json", "--format=junit", "--output=r.xml")).toEqual([
+            { format: "github" },
+            { format: "json", output: "r.json" },
+            { format: "junit", output: "r.xml" },
+        ]);
+    });
+
+    it("rejects report flags that do not say which report goes where, naming the flags", () => {
+        const parse = (...flags: string[]) => () => parseArgs(["check", ...flags]);
+        expect(parse("--format", "github", "--json")).toThrow(UsageError);
+        expect(parse("--format", "github", "--json")).toThrow("--format github and --json would all print on stdout: one report at most goes there, give the others an --output <file> after them");
+        expect(parse("--output", "a.sarif", "--format", "sarif", "--format", "github")).toThrow("--output a.sarif comes before any --format: with several reports, give each --output after its --format");
+        expect(parse("--format", "sarif", "--output", "a.sarif", "--output", "b.sarif")).toThrow("--output a.sarif and --output b.sarif both follow --format sarif: give each --output a --format of its own before it");
+        expect(parse("--format", "sarif", "--output", "r", "--format", "junit", "--output", "./r")).toThrow("--output r and --output ./r name the same file: give each report a file of its own");
+    });
+
     it("prints help and exits 0", async () => {
         const result = await run(["--help"], quiet);
         expect(result.exitCode).toBe(0);
@@ -64,6 +87,9 @@ describe("cli arguments", () => {
 
     it("exits 2 on bad usage", async () => {
         expect((await run(["check", "--nope"], quiet)).exitCode).toBe(2);
+        const lines: string[] = [];
+        expect((await run(["check", "--format", "text", "--format", "junit"], (l) => lines.push(l))).exitCode).toBe(2);
+        expect(lines.join("\n")).toContain("error: --format text and --format junit would all print on stdout");
     });
 });
 
@@ -121,8 +147,24 @@ describe("cli exit codes and report", () => {
         expect(lines.join("\n")).toContain(`sarif report written to ${file}`);
     });
 
+    /** One check, two reports: SARIF to a file and GitHub workflow commands on stdout (the README's CI job). */
+    const sarifAndGithub = memoized(async () => {
+        const sarif = path.join(tempDir("sg-cli-"), "policy.sarif");
+        const lines: string[] = [];
+        const result = await run(["check", programDir("violating"), "--policy-pack", packDir("basic"), "--format", "sarif", "--output", sarif, "--format", "github"], (l) => lines.push(l));
+        return { ...result, sarif, lines };
+    });
+
+    it("writes several reports from one check: each --output the report of the --format before it, the one without on stdout", async () => {
+        const { exitCode, stdout, sarif, lines } = await sarifAndGithub("");
+        expect(exitCode).toBe(1);
+        expect(stdout.split("\n").filter((l) => l.startsWith("::error ")).length).toBe(2);
+        expect(JSON.parse(fs.readFileSync(sarif, "utf8")).runs[0].results).toHaveLength(3);
+        expect(lines).toContain(`serverless-guardrails: sarif report written to ${sarif}`);
+    });
+
     it("prints GitHub workflow commands and JUnit XML", async () => {
-        const github = await check("violating", "--format", "github");
+        const github = await sarifAndGithub("");
         expect(github.exitCode).toBe(1);
         expect(github.stdout).toContain("::error file=tests/fixtures/programs/violating/index.ts,line=12,col=1,title=no-public (mandatory)::`public-thing`: `public` is true: set it to false.");
         const junit = await check("violating", "--format=junit");

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { PackClient, PackError } from "../../checker/pack-client";
 import { RUNNING_PACKS_ENV, runningPacksOf } from "../../checker/pack-lease";
+import { checkerFile } from "../helpers/checker-cli";
 import { envWithoutRunningPacks, runningPackOf, withoutRunningPacks } from "../setup/running-packs";
 import { copyPack, packDir, packProcesses, removeCopies, tempDir, UNKNOWN } from "./helpers";
 
@@ -139,11 +140,11 @@ describe("pack client faults", () => {
 describe("pack client and signals", () => {
     it("stops its packs when the process running it is terminated", async () => {
         const dir = copyPack("empty");
-        const script = `require("ts-node/register/transpile-only");
-            const { PackClient } = require(${JSON.stringify(require.resolve("../../checker/pack-client"))});
+        const client = checkerFile(require.resolve("../../checker/pack-client"));
+        const script = `const { PackClient } = require(${JSON.stringify(client.file)});
             PackClient.start(${JSON.stringify(dir)}).then(() => process.stdout.write("started\\n"));
             setInterval(() => {}, 1000);`;
-        const child = spawn(process.execPath, ["-e", script], { cwd: path.resolve(__dirname, "../.."), env: envWithoutRunningPacks() });
+        const child = spawn(process.execPath, [...client.nodeArgs, "-e", script], { cwd: path.resolve(__dirname, "../.."), env: envWithoutRunningPacks() });
         await new Promise<void>((resolve, reject) => {
             const timer = setTimeout(() => reject(new Error("the pack did not start in time")), 30_000);
             child.stdout.on("data", (d) => {

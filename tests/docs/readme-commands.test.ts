@@ -2,7 +2,9 @@
  * Every command in the README is run here or by .ci/run, so the docs cannot drift:
  * - `npm ci` and `npm test` are what .ci/run runs;
  * - every `npx serverless-guardrails ...` and `npm run ...` line (shell blocks and the CI job's `run:` steps) runs
- *   here from the repository root, with the exit code the README promises;
+ *   here from the repository root, with the exit code the README promises, one at a time (two at once would
+ *   need a second running pack, which costs more CPU than the wait it saves), a report it writes with --output
+ *   going to a folder of its own;
  * - `cd policies`, `npm install` and `npm run build` (the publishing steps) run in a copy of policies/ alone in
  *   tests/package (`npm run test:package`, which .ci/run calls after `npm test`): building here would empty the
  *   policies/bin that suites running beside this one start the pack from;
@@ -11,6 +13,7 @@
  */
 import { execFile } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { loadUserConfig, reconcileConfig } from "../../checker/config";
@@ -35,16 +38,33 @@ const coveredByCi = new Set(["npm ci && npm run check", "npm test", "npm ci"]);
 const coveredByPackageTest = new Set(["cd policies", "npm install", "npm run build"]);
 const needsPulumiCli = (line: string) => line.startsWith("pulumi ");
 
-async function exitCodeOf(line: string): Promise<number> {
-    const [command, ...rest] = line.replace(/\s*>\s*\S+$/, "").split(/\s+/);
+/** What a command did: its exit code, its stdout, and the files it wrote with --output (by the name the README gives). */
+interface Ran {
+    code: number;
+    stdout: string;
+    outputs: Map<string, string>;
+}
+
+async function runLine(line: string): Promise<Ran> {
+    const words = line.replace(/\s*>\s*\S+$/, "").split(/\s+/);
+    const outputDir = fs.mkdtempSync(path.join(os.tmpdir(), "sg-readme-"));
+    const outputs = new Map<string, string>();
+    const [command, ...rest] = words.map((word, i) => {
+        if (words[i - 1] !== "--output") return word;
+        outputs.set(word, path.join(outputDir, path.basename(word)));
+        return outputs.get(word)!;
+    });
     // As written, with npx kept from reaching the registry: it must find this package's own bin.
     const [file, args] = command === "npx" ? ["npx", ["--no-install", ...rest]] : [command, rest];
+    const read = () => new Map([...outputs].filter(([, at]) => fs.existsSync(at)).map(([name, at]) => [name, fs.readFileSync(at, "utf8")]));
     try {
-        await run(file, args, { cwd: root, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
-        return 0;
+        const { stdout } = await run(file, args, { cwd: root, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
+        return { code: 0, stdout, outputs: read() };
     } catch (error: any) {
         if (typeof error.code !== "number") throw error;
-        return error.code;
+        return { code: error.code, stdout: String(error.stdout), outputs: read() };
+    } finally {
+        fs.rmSync(outputDir, { recursive: true, force: true });
     }
 }
 
@@ -62,7 +82,13 @@ describe("README commands", () => {
         "%s",
         async (line) => {
             const expected = line.includes("examples/anti-patterns") ? 1 : 0;
-            expect(await exitCodeOf(line)).toBe(expected);
+            const ran = await runLine(line);
+            expect(ran.code).toBe(expected);
+            // The CI job's one check: SARIF to the file code scanning uploads, annotations (then the summary) on stdout.
+            if (ran.outputs.has("guardrails.sarif")) {
+                expect(JSON.parse(ran.outputs.get("guardrails.sarif")!)).toMatchObject({ version: "2.1.0", runs: [{ automationDetails: { id: "serverless-guardrails/./" } }] });
+                expect(ran.stdout).toMatch(/^serverless-guardrails: \d+ resources, \d+ policies: 0 mandatory and \d+ advisory violations/m);
+            }
         },
         300_000,
     );

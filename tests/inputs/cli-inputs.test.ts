@@ -18,6 +18,9 @@ async function cli(...args: string[]) {
 }
 
 describe("--terraform-plan", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sg-cli-plan-"));
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
     test("the anti-pattern plan: exit 1, findings named by address and placed in their .tf file", async () => {
         const { exitCode, stdout, stderr } = await cli("--terraform-plan", path.join(EXAMPLES, "anti-patterns", "plan.json"));
         expect(exitCode).toBe(EXIT_VIOLATIONS);
@@ -28,12 +31,16 @@ describe("--terraform-plan", () => {
     });
 
     test("every format names the Terraform address and the .tf file: json, sarif, github, junit", async () => {
-        for (const format of ["json", "sarif", "github", "junit"]) {
-            const { exitCode, stdout } = await cli("--terraform-plan", path.join(EXAMPLES, "anti-patterns", "plan.json"), "--format", format);
-            expect({ format, exitCode }).toEqual({ format, exitCode: EXIT_VIOLATIONS });
-            for (const text of ["module.thumbnailer.aws_lambda_function.this", "aws_sqs_queue.unwatched-dlq", "modules/function/main.tf"]) expect({ format, has: stdout.includes(text) }).toEqual({ format, has: true });
+        // One check, its reports in every format: three to files, the last on stdout.
+        const files = ["json", "sarif", "github"].map((format) => ({ format, file: path.join(dir, `plan-report.${format}`) }));
+        const flags = [...files.flatMap(({ format, file }) => ["--format", format, "--output", file]), "--format", "junit"];
+        const { exitCode, stdout } = await cli("--terraform-plan", path.join(EXAMPLES, "anti-patterns", "plan.json"), ...flags);
+        expect(exitCode).toBe(EXIT_VIOLATIONS);
+        const reports = [...files.map(({ format, file }) => ({ format, text: fs.readFileSync(file, "utf8") })), { format: "junit", text: stdout }];
+        for (const { format, text } of reports) {
+            for (const name of ["module.thumbnailer.aws_lambda_function.this", "aws_sqs_queue.unwatched-dlq", "modules/function/main.tf"]) expect({ format, has: text.includes(name) }).toEqual({ format, has: true });
             // The root module's own file: relative to it, or (SARIF) to the repository root.
-            expect(stdout).toMatch(/(^|[^/]|examples\/terraform\/anti-patterns\/)main\.tf/);
+            expect({ format, text }).toEqual({ format, text: expect.stringMatching(/(^|[^/]|examples\/terraform\/anti-patterns\/)main\.tf/) });
         }
     });
 
