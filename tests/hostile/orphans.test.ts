@@ -1,11 +1,12 @@
 /**
  * Nothing left running: the checker killed with `kill -9` (the OOM killer), or its whole process group killed
  * (a CI time limit), while its pack is stuck in a policy that never returns and keeps the pack's main thread busy.
- * The checker here is fixtures/launch-pack.ts: the CLI's own PackClient, started and called as the CLI does.
+ * The checker here is fixtures/launch-pack.js: the CLI's own PackClient, started and called as the CLI does.
  */
 import { spawn } from "child_process";
 import * as path from "path";
 import { copyPack, packProcesses, removeCopies } from "../checker/helpers";
+import { checkerFile } from "../helpers/checker-cli";
 import { envWithoutRunningPacks } from "../setup/running-packs";
 import { eventually, HOSTILE_FIXTURES, ROOT } from "./helpers";
 
@@ -14,7 +15,8 @@ afterAll(removeCopies);
 /** Starts the checker with the busy pack and waits until the pack is running and stuck in Analyze. */
 async function cliWithBusyPack(detached: boolean) {
     const dir = copyPack(path.join(HOSTILE_FIXTURES, "packs", "busy"));
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(HOSTILE_FIXTURES, "launch-pack.ts"), dir], {
+    const packClient = checkerFile(path.join(ROOT, "checker", "pack-client.ts"));
+    const child = spawn(process.execPath, [...packClient.nodeArgs, path.join(HOSTILE_FIXTURES, "launch-pack.js"), packClient.file, dir], {
         cwd: ROOT,
         detached,
         env: envWithoutRunningPacks(),
