@@ -215,7 +215,8 @@ function literalsIn(text: string): string[] {
     return arns.length > 0 ? [text, ...arns] : [text];
 }
 
-let cached: { resources: readonly PolicyResource[]; fingerprint: string; graph: ResourceGraph } | undefined;
+/** The fingerprint is taken when a second stack is asked for in the same turn: most turns ask for one. */
+let cached: { resources: readonly PolicyResource[]; fingerprint?: string; graph: ResourceGraph } | undefined;
 
 const FINGERPRINT_SAMPLES = 32;
 const FINGERPRINT_PROPS_LENGTH = 2000;
@@ -252,8 +253,12 @@ function fingerprintOf(resources: readonly PolicyResource[]): string {
 export function graphOf(args: Pick<StackValidationArgs, "resources">): ResourceGraph {
     const resources = args.resources ?? [];
     if (cached?.resources === resources) return cached.graph;
-    const fingerprint = fingerprintOf(resources);
-    if (cached?.fingerprint === fingerprint) return cached.graph;
+    let fingerprint: string | undefined;
+    if (cached) {
+        fingerprint = fingerprintOf(resources);
+        cached.fingerprint ??= fingerprintOf(cached.resources);
+        if (cached.fingerprint === fingerprint) return cached.graph;
+    }
     const graph = new ResourceGraph(resources);
     cached = { resources, fingerprint, graph };
     setImmediate(() => {

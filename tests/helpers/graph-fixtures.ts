@@ -16,7 +16,7 @@ import { checkResource, plannedState } from "../../checker/engine-model";
 import { defaultEnvironment, resourceState } from "../../checker/mocks";
 import type { Outcome, StackResourceInput } from "./policy-harness";
 import { UNKNOWN, analyzeStack, urnOf } from "./policy-harness";
-import { createRandom, randomGraph } from "./fuzz";
+import { createRandom, randomGraph, type RandomResource } from "./fuzz";
 
 const REGION = "us-east-1";
 const ACCOUNT = "123456789012";
@@ -233,8 +233,7 @@ export async function nowAndAtFirstPreview(policy: StackValidationPolicy, graph:
  */
 export async function survivesMalformed(policy: StackValidationPolicy, graph: readonly StackResourceInput[], seed = 7, count = 40): Promise<number> {
     let runs = 0;
-    const random = createRandom(seed);
-    const randomGraphs = Array.from({ length: count }, () => randomGraph(random, 30));
+    const randomGraphs = randomGraphsOf(seed, count);
     for (const [i, variant] of [...randomGraphs, ...malformedVariants(graph, seed, count)].entries()) {
         try {
             await analyzeStack(policy, variant);
@@ -247,6 +246,23 @@ export async function survivesMalformed(policy: StackValidationPolicy, graph: re
         runs++;
     }
     return runs - randomGraphs.length;
+}
+
+/**
+ * The random graphs of `seed`, made once per suite: the stack policies' tests of a folder ask for the same ones.
+ * analyzeStack reads them without changing them (it copies the props).
+ */
+const randomGraphsBySeed = new Map<string, readonly RandomResource[][]>();
+
+function randomGraphsOf(seed: number, count: number): readonly RandomResource[][] {
+    const key = `${seed}:${count}`;
+    let graphs = randomGraphsBySeed.get(key);
+    if (!graphs) {
+        const random = createRandom(seed);
+        graphs = Array.from({ length: count }, () => randomGraph(random, 30));
+        randomGraphsBySeed.set(key, graphs);
+    }
+    return graphs;
 }
 
 /** The shared graph built from `resources` exactly as AnalyzeStack hands them to a policy (for unit tests of graph helpers). */
