@@ -8,6 +8,9 @@
  * and kills its own process. A thread, so that it works even while a policy keeps the main thread busy.
  */
 import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { compiledTwin } from "./compiled-twin";
 
 const WATCHDOG_POLL_MS = 250;
 
@@ -22,6 +25,24 @@ setInterval(() => { if (process.ppid !== workerData.parent) process.kill(process
 new Worker(${JSON.stringify(thread)}, { eval: true, workerData: { parent: process.ppid, pollMs: ${WATCHDOG_POLL_MS} } }).unref();`;
     return `data:text/javascript,${encodeURIComponent(preload)}`;
 })();
+
+let lazySdkPreload: string[] | undefined;
+
+/**
+ * `--require` of lazy-sdk-modules-preload: the pack's @pulumi/pulumi loads TypeScript and @npmcli/arborist on first
+ * use (about 0.2 of a pack's 1 CPU-s start), which a policy pack never serializes a function to need. The compiled
+ * file only (node cannot require the TypeScript source); from the sources, its twin in dist/ when that is current,
+ * else nothing, and the pack loads them at once as it always has.
+ */
+function lazySdkModules(): string[] {
+    if (lazySdkPreload) return lazySdkPreload;
+    const root = path.dirname(__dirname);
+    const compiled = __filename.endsWith(".js")
+        ? path.join(__dirname, "lazy-sdk-modules-preload.js")
+        : compiledTwin(path.join(__dirname, "lazy-sdk-modules-preload.ts"), root, path.join(root, "dist"));
+    lazySdkPreload = compiled && fs.existsSync(compiled) ? ["--require", compiled] : [];
+    return lazySdkPreload;
+}
 
 const livePacks = new Set<ChildProcess>();
 
@@ -65,7 +86,7 @@ export function packHostOf(packDir: string): string | undefined {
 /** Spawns the pack host for the pack in `dir`, with stdout and stderr piped. */
 export function spawnPack(dir: string, host: string, engineAddress: string, env: NodeJS.ProcessEnv = {}): ChildProcess {
     installExitHook();
-    const child = spawn(process.execPath, ["--import", WATCHDOG, host, engineAddress, dir], {
+    const child = spawn(process.execPath, ["--import", WATCHDOG, ...lazySdkModules(), host, engineAddress, dir], {
         cwd: dir,
         stdio: ["ignore", "pipe", "pipe"],
         env: { ...process.env, FORCE_COLOR: "0", ...env },
