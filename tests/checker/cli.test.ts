@@ -212,13 +212,13 @@ describe("cli exit codes and report", () => {
         // The pack is started here and handed to the CLI as a running pack (checker/pack-lease.ts), so that the
         // CLI's time limit times the call the pack never answers, not also a start on a busy machine.
         const hanging = await withOwnPacks(() => PackClient.start(packDir("hangs")));
-        process.env.SERVERLESS_GUARDRAILS_TIMEOUT_MS = "1500";
+        process.env.SERVERLESS_GUARDRAILS_TIMEOUT_MS = "1000";
         const lines: string[] = [];
         try {
             const listed = [runningPackOf(hanging, path.join(tempDir("sg-cli-"), "pack.lock"))];
             const result = await withRunningPacks(listed, () => run(["check", programDir("clean"), "--policy-pack", packDir("hangs")], (l) => lines.push(l)));
             expect(result.exitCode).toBe(2);
-            expect(lines.join("\n")).toContain("did not answer analyze within 1500 ms");
+            expect(lines.join("\n")).toContain("did not answer analyze within 1000 ms");
         } finally {
             delete process.env.SERVERLESS_GUARDRAILS_TIMEOUT_MS;
             await hanging.close();

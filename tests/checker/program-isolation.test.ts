@@ -117,8 +117,9 @@ test("the checker killed with kill -9 while the program runs a loop that never y
     // The program's output reaches the CLI's stderr: the fixture says when it enters its loop.
     let log = "";
     cli.stderr!.on("data", (chunk: Buffer) => (log += chunk.toString()));
+    // Checked often: the program spins a core until it is gone.
     const until = async (condition: () => boolean, ms: number) => {
-        for (const end = Date.now() + ms; Date.now() < end && !condition(); ) await new Promise((r) => setTimeout(r, 200));
+        for (const end = Date.now() + ms; Date.now() < end && !condition(); ) await new Promise((r) => setTimeout(r, 25));
         return condition();
     };
     try {

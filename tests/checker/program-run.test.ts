@@ -201,14 +201,14 @@ describe("multi-language components", () => {
         expect(ran.resources.filter((r) => r.remote).map((r) => `${r.type} ${r.name}`)).toEqual(["awsx:ec2:Vpc network", "aws-apigateway:index:RestAPI public-api"]);
         expect(ran.resources.filter((r) => r.parent && r.parent !== ran.resources[0].urn)).toEqual([]);
 
-        const text = await check([program, "--mode", "preview"]);
+        // One check, two reports: the text on stdout, the JSON to a file.
+        const jsonFile = path.join(tempDir("sg-remote-"), "report.json");
+        const text = await check([program, "--mode", "preview", "--format", "text", "--format", "json", "--output", jsonFile]);
         expect(text.exitCode).toBe(1);
         expect(text.stdout).toContain("Not checked offline:");
         expect(text.stdout).toMatch(/- `network` \(awsx:ec2:Vpc\), index\.js:\d+:\d+: its children are built by the awsx plugin at a real preview/);
         expect(text.stdout).toMatch(/- `public-api` \(aws-apigateway:index:RestAPI\), index\.js:\d+:\d+: its children are built by the aws-apigateway plugin at a real preview/);
-        const json = await check([program, "--mode", "preview", "--format", "json"]);
-        expect(json.exitCode).toBe(1);
-        const report = JSON.parse(json.stdout) as JsonReport & { notChecked: { type: string; name: string; plugin: string }[] };
+        const report = JSON.parse(fs.readFileSync(jsonFile, "utf8")) as JsonReport & { notChecked: { type: string; name: string; plugin: string }[] };
         expect(report.notChecked.map(({ type, name, plugin }) => ({ type, name, plugin }))).toEqual([
             { type: "awsx:ec2:Vpc", name: "network", plugin: "awsx" },
             { type: "aws-apigateway:index:RestAPI", name: "public-api", plugin: "aws-apigateway" },
