@@ -42,8 +42,8 @@ Options:
                                repeat for several reports from one check
   --json                       the same as --format json
   --output <file>              write the report of the --format before it to a file instead of stdout
-                               (one report: either order); a --format without one prints on stdout,
-                               which one report at most may do
+                               (one --format and one --output: in either order); a --format without
+                               an --output prints on stdout, which one report at most may do
   --no-preview                 the same as --mode update
   --stack <name>               the stack: its Pulumi.<name>.yaml config, over Pulumi.yaml's config defaults
                                (default: the only stack file, else dev)

@@ -39,7 +39,7 @@ export function reportTargets(flags: ReportFlag[], problem: (message: string) =>
     }
     const toStdout = reports.filter((r) => r.output === undefined);
     if (toStdout.length > 1) {
-        throw problem(`${toStdout.map((r) => r.flag).join(" and ")} would all print on stdout: one report at most goes there, give the others an --output <file> after them`);
+        throw problem(`${toStdout.map((r) => r.flag).join(" and ")} would ${toStdout.length === 2 ? "both" : "all"} print on stdout: one report at most goes there, give the others an --output <file> after them`);
     }
     const files = new Map<string, string>();
     for (const { output } of reports) {

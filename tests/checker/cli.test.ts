@@ -73,7 +73,7 @@ describe("cli arguments", () => {
     it("rejects report flags that do not say which report goes where, naming the flags", () => {
         const parse = (...flags: string[]) => () => parseArgs(["check", ...flags]);
         expect(parse("--format", "github", "--json")).toThrow(UsageError);
-        expect(parse("--format", "github", "--json")).toThrow("--format github and --json would all print on stdout: one report at most goes there, give the others an --output <file> after them");
+        expect(parse("--format", "github", "--json")).toThrow("--format github and --json would both print on stdout: one report at most goes there, give the others an --output <file> after them");
         expect(parse("--output", "a.sarif", "--format", "sarif", "--format", "github")).toThrow("--output a.sarif comes before any --format: with several reports, give each --output after its --format");
         expect(parse("--format", "sarif", "--output", "a.sarif", "--output", "b.sarif")).toThrow("--output a.sarif and --output b.sarif both follow --format sarif: give each --output a --format of its own before it");
         expect(parse("--format", "sarif", "--output", "r", "--format", "junit", "--output", "./r")).toThrow("--output r and --output ./r name the same file: give each report a file of its own");
@@ -89,7 +89,7 @@ describe("cli arguments", () => {
         expect((await run(["check", "--nope"], quiet)).exitCode).toBe(2);
         const lines: string[] = [];
         expect((await run(["check", "--format", "text", "--format", "junit"], (l) => lines.push(l))).exitCode).toBe(2);
-        expect(lines.join("\n")).toContain("error: --format text and --format junit would all print on stdout");
+        expect(lines.join("\n")).toContain("error: --format text and --format junit would both print on stdout");
     });
 });
 
