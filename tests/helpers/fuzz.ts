@@ -133,6 +133,9 @@ export function randomLeaf(rng: Random): unknown {
     }
 }
 
+/** One string for every draw of it: the same value, without allocating 20 KB per bag. */
+const LONG_STRING = "y".repeat(20_000);
+
 /** Any value at all, malformed for whatever property it lands in. Bounded in size. */
 export function randomValue(rng: Random, depth = 0): unknown {
     if (depth >= 3) return randomLeaf(rng);
@@ -156,7 +159,7 @@ export function randomValue(rng: Random, depth = 0): unknown {
             for (let i = 5 + rng.int(60); i > 0; i--) value = rng.chance(0.5) ? { [rng.pick(["a", "onFailure", "mode", "arn", "0"])]: value } : [value];
             return value;
         }
-        case 6: return "y".repeat(20_000);
+        case 6: return LONG_STRING;
         default: return randomLeaf(rng);
     }
 }
