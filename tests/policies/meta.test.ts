@@ -39,6 +39,17 @@ const ajv = new Ajv({ strict: false });
 const policies = allPolicies.map((policy) => [policy.name, policy] as const);
 
 describe("meta: every policy of the pack", () => {
+    test("every <policy>.tests.ts is loaded by the suite of its folder (all.test.ts)", () => {
+        const modules = sources.filter(({ file }) => file.endsWith(".tests.ts"));
+        expect(modules.length).toBeGreaterThan(0);
+        for (const { file } of modules) {
+            const suite = path.join(path.dirname(file), "all.test.ts");
+            const text = fs.existsSync(suite) ? fs.readFileSync(suite, "utf8") : "";
+            const loaded = text.split("\n").includes(`import "./${path.basename(file, ".ts")}";`);
+            expect({ file: path.relative(root, file), loaded }).toEqual({ file: path.relative(root, file), loaded: true });
+        }
+    });
+
     test("names are kebab-case and unique", () => {
         const names = allPolicies.map((p) => p.name);
         expect(new Set(names).size).toBe(names.length);
