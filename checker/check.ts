@@ -7,7 +7,8 @@
  *   judge, the verdict of an update-mode run of the same program, labelled as such.
  *
  * In `both`, the packs are started once, while the program runs, and serve both runs; the update capture
- * starts when the preview capture ends, so that it runs while the pack analyzes the preview, and so that
+ * starts when the preview capture ends, so that it runs while the pack analyzes the preview (and is stopped
+ * when the preview judged everything), and so that
  * it can skip type-checking the files the preview's run has just checked (program-process.ts); and the
  * update run analyzes only what the preview could not judge: Analyze for the resources with a can't-run
  * notice, AnalyzeStack only when a stack policy could not run.
@@ -22,8 +23,11 @@ export interface CheckOptions extends Omit<AnalyzeOptions, "packs"> {
     mode: Mode;
     /** The policy packs, each a folder and its config. */
     packs: AnalyzeOptions["packs"];
-    /** Runs the program on mocks, as a first preview (true) or as an update (false). */
-    capture: (preview: boolean) => Promise<CapturedResource[]>;
+    /**
+     * Runs the program on mocks, as a first preview (true) or as an update (false). `signal` is aborted when the
+     * check no longer needs the capture (mode both's update, once the preview judged everything): stop it then.
+     */
+    capture: (preview: boolean, signal?: AbortSignal) => Promise<CapturedResource[]>;
 }
 
 /** What a check found. */
@@ -145,13 +149,15 @@ export async function check(options: CheckOptions): Promise<CheckOutcome> {
         }
     }
     const previewCapture = capture(true);
-    const updateCapture = previewCapture.then(() => capture(false));
+    const unneeded = new AbortController();
+    const updateCapture = previewCapture.then(() => capture(false, unneeded.signal));
     updateCapture.catch(() => undefined); // awaited below, only when needed: its failure is not ours otherwise
     let session: AnalysisSession;
     let previewResources: CapturedResource[];
     try {
         [session, previewResources] = await settle<[CapturedResource[]]>(opening, previewCapture);
     } catch (e) {
+        unneeded.abort();
         await updateCapture.catch(() => undefined);
         throw e;
     }
@@ -170,8 +176,8 @@ export async function check(options: CheckOptions): Promise<CheckOutcome> {
         const { result, parts } = merge(preview, update, unjudged);
         return { mode, result, parts, preview, update };
     } finally {
-        // An update capture the check did not need is not waited for: its program child ends on its own,
-        // or with the checker's process.
+        // An update capture the check did not need is stopped, not waited for (a no-op once it has finished).
+        unneeded.abort();
         await session.close();
     }
 }

@@ -242,10 +242,11 @@ export async function run(argv: string[], log: (line: string) => void = (l) => p
         }
         if (!input) log(`serverless-guardrails: running ${programDir} on mocks (${MODE_LABEL[options.mode]})`);
         let configPlaceholders: string[] = [];
-        const capture = async (preview: boolean): Promise<CapturedResource[]> => {
+        const capture = async (preview: boolean, signal?: AbortSignal): Promise<CapturedResource[]> => {
             try {
                 const ran = await runProgram(programDir, {
                     preview,
+                    signal,
                     stack: options.stack,
                     programConfig: options.programConfig,
                     configFile: options.configFile,

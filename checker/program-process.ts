@@ -58,7 +58,7 @@ export const EXIT_PARENT_GONE = 3;
 /** Tells the child which process it answers to, so that it can tell when that process is gone. */
 export const CHECKER_PID_ENV = "SERVERLESS_GUARDRAILS_CHECKER_PID";
 
-/** How long past the time limit the child may take to report it before it is killed. */
+/** How long past the time limit the child may take to report it before it is killed: 5 s, or the limit if shorter. */
 const KILL_GRACE_MS = 5_000;
 /** How long the child may take to load the checker and Pulumi before the program starts. */
 const START_LIMIT_MS = 120_000;
@@ -73,6 +73,8 @@ export interface ProgramRunOptions extends CaptureOptions {
     onOutput?: (text: string) => void;
     /** Called with what is likely a mistake in the folder but not an error (default: "warning: ..." on stderr). */
     onWarning?: (message: string) => void;
+    /** Ends the program's process when aborted: runProgram then rejects with the signal's reason. */
+    signal?: AbortSignal;
 }
 
 /** What a program folder registered, and the project, stack and config it ran with. */
@@ -162,7 +164,8 @@ export async function runProgram(dir: string, options: ProgramRunOptions = {}): 
         throw new CaptureError(label, (error as Error).message, error);
     }
     const region = awsRegion(config.values);
-    const { onProgress, onOutput = (text: string) => process.stderr.write(text), progressEvery = 500, onResource, onWarning, ...captureOptions } = options;
+    const { onProgress, onOutput = (text: string) => process.stderr.write(text), progressEvery = 500, onResource, onWarning, signal, ...captureOptions } = options;
+    signal?.throwIfAborted();
     const foreign = foreignPackageJson(program);
     if (foreign) {
         (onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`)))(
@@ -213,24 +216,27 @@ export async function runProgram(dir: string, options: ProgramRunOptions = {}): 
         let watchdog = arm(START_LIMIT_MS, START_LIMIT_MS);
         const stop = () => child.kill("SIGKILL");
         process.once("exit", stop);
+        signal?.addEventListener("abort", stop, { once: true });
         child.on("message", (message: ChildMessage) => {
             if (message.type === "started") {
                 started = true;
                 clearTimeout(watchdog);
-                watchdog = arm(timeLimit + KILL_GRACE_MS, timeLimit);
+                watchdog = arm(timeLimit + Math.min(KILL_GRACE_MS, timeLimit), timeLimit);
             } else if (message.type === "progress") onProgress?.(message.count, message.elapsedMs);
             else answer = message;
         });
         child.on("error", () => undefined);
-        child.on("close", (code, signal) => {
+        child.on("close", (code, endSignal) => {
             clearTimeout(watchdog);
             process.off("exit", stop);
-            resolve({ message: answer, code, signal, killedAfter });
+            signal?.removeEventListener("abort", stop);
+            resolve({ message: answer, code, signal: endSignal, killedAfter });
         });
         child.send(request);
     });
 
     const { message } = outcome;
+    signal?.throwIfAborted();
     if (message?.type === "done") {
         const problem = regionProblem(message.resources, region, stack);
         if (problem) throw new CaptureError(label, problem);

@@ -2,10 +2,11 @@
  * The three modes of a check (checker/check.ts): `preview` is the faithful mirror of `pulumi preview`;
  * `both` adds, for each (policy, resource) the preview could not judge, the verdict of an update-mode run.
  */
-import { merge, unjudgedBy, updateScope } from "../../checker/check";
+import { check, merge, unjudgedBy, updateScope } from "../../checker/check";
+import { runProgram } from "../../checker/program-process";
 import { hasMandatoryViolation } from "../../checker/report";
-import type { AnalysisResult, Violation } from "../../checker/types";
-import { checkFixture } from "./helpers";
+import type { AnalysisResult, CapturedResource, Violation } from "../../checker/types";
+import { checkFixture, packDir, programDir, thing } from "./helpers";
 
 const names = (result: AnalysisResult, list: Violation[] = result.violations) => {
     const byUrn = new Map(result.resources.map((r) => [r.urn, r.name]));
@@ -105,4 +106,32 @@ describe("merging the parts", () => {
         const { parts } = merge(result([notice]), result([{ ...notice }]), unjudgedBy(result([notice])));
         expect(parts.judged!.size).toBe(0);
     });
+});
+
+describe("both: an update capture the check does not need is stopped", () => {
+    it("the update capture's signal is aborted when the preview judged everything", async () => {
+        const signals: (AbortSignal | undefined)[] = [];
+        let updateStarted!: () => void;
+        const started = new Promise<void>((resolve) => (updateStarted = resolve));
+        const capture = (preview: boolean, signal?: AbortSignal): Promise<CapturedResource[]> => {
+            if (preview) return Promise.resolve([thing("known", { note: "n", label: "word" })]);
+            signals.push(signal);
+            updateStarted();
+            return new Promise((_, reject) => signal?.addEventListener("abort", () => reject(signal.reason)));
+        };
+        const outcome = await check({ mode: "both", packs: [{ dir: packDir("basic") }], capture });
+        await started;
+        expect(outcome.update).toBeUndefined();
+        expect(signals).toHaveLength(1);
+        expect(signals[0]?.aborted).toBe(true);
+    });
+
+    it("runProgram ends the program's process when its signal is aborted, and rejects with the signal's reason", async () => {
+        const controller = new AbortController();
+        const run = runProgram(programDir("hang"), { preview: false, signal: controller.signal, onOutput: () => undefined });
+        setTimeout(() => controller.abort(new Error("not needed")), 200);
+        // The hang fixture never finishes: only the abort ends it before the time limit (120 s).
+        await expect(run).rejects.toThrow("not needed");
+        await expect(runProgram(programDir("hang"), { signal: AbortSignal.abort(new Error("aborted before")) })).rejects.toThrow("aborted before");
+    }, 20_000);
 });
