@@ -40,7 +40,9 @@ type CreateTranspile = (ts: unknown, options: { compilerOptions?: unknown; repor
 
 /** How many files the cache answered, and how many it did not, in this process. */
 export interface TranspileCacheStats {
+    /** Files whose output came from the cache. */
     hits: number;
+    /** Files transpiled afresh (and then stored, unless they had diagnostics). */
     misses: number;
 }
 
