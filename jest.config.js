@@ -17,6 +17,8 @@ module.exports = {
         "^@npmcli/arborist$": "<rootDir>/tests/setup/lazy-modules/npmcli-arborist.js",
     },
     modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/policies/bin/"],
+    // Pulumi's closure serialization leaves the Debugger on in the worker: every later suite would run with it.
+    setupFilesAfterEnv: ["<rootDir>/tests/setup/close-closure-inspector.ts"],
     testSequencer: "<rootDir>/tests/setup/sequencer.js",
     reporters: ["default", "<rootDir>/tests/summary-reporter.js"],
     // Running packs of policies/ and the two common fixture packs, one per worker, which suites and the CLI

@@ -10,7 +10,7 @@
  * Only what the policies need is kept: per service, the actions that change something (Write,
  * Permissions management, Tagging) and which of them take no resource type; per managed policy, the
  * effect, actions and resources of the statements of its default version. tests/policies/security/
- * iam-tables.test.ts regenerates the tables from the installed packages and fails when they differ, and
+ * iam-tables.tests.ts regenerates the tables from the installed packages and fails when they differ, and
  * checks the pack's own wildcard expansion against `@cloud-copilot/iam-expand`.
  */
 import * as fs from "fs";

@@ -17,7 +17,6 @@ import { analyzeCapturedStack } from "../../helpers/policy-harness";
 // Drops Pulumi's per-promise stacks, read only by its leak report at exit (source-mapping them was a sixth of this file's time).
 import "../../helpers/pulumi-promise-stacks";
 // Closes the inspector session Pulumi opens to serialize closures (left open, it slows every later suite of the worker).
-import "../../helpers/closure-inspector";
 
 const policies: StackValidationPolicy[] = [budgetAlarm, wafProtection, apiThrottling, noRecursiveLoops, lambdaLogRetention, lambdaRoleLeastPrivilege];
 

@@ -2,7 +2,8 @@
  * @pulumi/pulumi serializes a CallbackFunction's closure through an inspector session it opens on the process with
  * the Debugger enabled, and never closes. Under Jest that process is the worker: the session outlives the suite, and
  * every suite after it runs with the debugger on (each script it compiles reported to the session), 15-20% slower.
- * Importing this module closes, when the suite ends, the session this suite's copy of @pulumi/pulumi opened.
+ * Loaded after each suite's environment (jest.config.js setupFilesAfterEnv): closes, when the suite ends, the
+ * session this suite's copy of @pulumi/pulumi opened.
  */
 import type { Session } from "inspector";
 
