@@ -4,7 +4,8 @@
  * - every `npx serverless-guardrails ...` and `npm run ...` line (shell blocks and the CI job's `run:` steps) runs
  *   here from the repository root, with the exit code the README promises, one at a time (two at once would
  *   need a second running pack, which costs more CPU than the wait it saves), a report it writes with --output
- *   going to a folder of its own;
+ *   going to a folder of its own; `npx serverless-guardrails` runs the bin npx resolves it to (a test asks npx,
+ *   once), which spares each line npm's own start (about 1 CPU-s);
  * - `cd policies`, `npm install` and `npm run build` (the publishing steps) run in a copy of policies/ alone in
  *   tests/package (`npm run test:package`, which .ci/run calls after `npm test`): building here would empty the
  *   policies/bin that suites running beside this one start the pack from;
@@ -21,6 +22,7 @@ import { PackClient } from "../../checker/pack-client";
 
 const run = promisify(execFile);
 const root = path.join(__dirname, "..", "..");
+const OWN_BIN = path.join(root, "bin", "serverless-guardrails.js");
 const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
 
 function commandLines(): string[] {
@@ -54,8 +56,8 @@ async function runLine(line: string): Promise<Ran> {
         outputs.set(word, path.join(outputDir, path.basename(word)));
         return outputs.get(word)!;
     });
-    // As written, with npx kept from reaching the registry: it must find this package's own bin.
-    const [file, args] = command === "npx" ? ["npx", ["--no-install", ...rest]] : [command, rest];
+    // What npx runs for `npx serverless-guardrails` (see "npx finds this package's own bin").
+    const [file, args] = command === "npx" && rest[0] === "serverless-guardrails" ? [OWN_BIN, rest.slice(1)] : [command, rest];
     const read = () => new Map([...outputs].filter(([, at]) => fs.existsSync(at)).map(([name, at]) => [name, fs.readFileSync(at, "utf8")]));
     try {
         const { stdout } = await run(file, args, { cwd: root, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
@@ -92,6 +94,15 @@ describe("README commands", () => {
         },
         300_000,
     );
+
+    test("npx finds this package's own bin, without the registry", async () => {
+        const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+        expect(path.join(root, manifest.bin["serverless-guardrails"])).toBe(OWN_BIN);
+        const viaNpx = await run("npx", ["--no-install", "serverless-guardrails", "--help"], { cwd: root });
+        const direct = await run(OWN_BIN, ["--help"], { cwd: root });
+        expect(viaNpx.stdout).toMatch(/^Usage: serverless-guardrails check/m);
+        expect(viaNpx.stdout).toBe(direct.stdout);
+    });
 
     test("the publishing steps are the ones the package test runs in a copy of policies/", () => {
         const packageTest = fs.readFileSync(path.join(root, "tests", "package", "install.test.ts"), "utf8");
