@@ -24,7 +24,8 @@ type Load = (request: string, parent: NodeModule | undefined, isMain: boolean) =
 type Resolve = (request: string, parent: NodeModule | undefined, isMain: boolean) => string;
 const moduleInternals = Module as unknown as { _load: Load; _resolveFilename: Resolve };
 
-function standIn(load: () => object): object {
+/** A module object that loads the real module (`load`) on first use, and says it is an ES module (see above). */
+export function standIn(load: () => object): object {
     return new Proxy(
         {},
         {
