@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { execFile } from "child_process";
 import { promisify } from "util";
-import { analyzeResources, openAnalysis, type AnalysisSession } from "../../checker/analyze";
+import { analyzeResources, openAnalysis, type AnalysisScope, type AnalysisSession, type AnalyzeOptions } from "../../checker/analyze";
 import { tableOf } from "../../checker/aws-tables";
 import { capture } from "../../checker/capture";
 import { defaultPackDir } from "../../checker/cli";
@@ -39,15 +39,24 @@ function echoes(result: AnalysisResult): { analyze: Map<string, Echo>; stack: Ec
     return { analyze: new Map(all.filter((e) => e.kind === "analyze").map((e) => [e.urn, e])), stack: all.find((e) => e.kind === "stack")! };
 }
 
+/** The probe session's options: a run reads shuffleStack from them as it sends AnalyzeStack (analyze.ts runPacks). */
+const probeOptions: AnalyzeOptions = { packs: [probe] };
 let probeSession: Promise<AnalysisSession> | undefined;
 /**
- * The probe's echoes of a run of these resources. One probe process serves the suite's runs: it keeps nothing
- * between runs, and each run sends its own ConfigureStack, as the runs of a check do (check.ts).
+ * The probe's run of these resources. One probe process serves the suite's runs: it keeps nothing between runs,
+ * and each run sends its own ConfigureStack, as the runs of a check do (check.ts).
  */
-async function probed(resources: CapturedResource[]) {
-    probeSession ??= openAnalysis({ packs: [probe] });
-    return echoes(await (await probeSession).run(resources));
+async function probeRun(resources: CapturedResource[], scope?: AnalysisScope, shuffleStack?: number) {
+    probeSession ??= openAnalysis(probeOptions);
+    const session = await probeSession;
+    probeOptions.shuffleStack = shuffleStack;
+    try {
+        return await session.run(resources, scope);
+    } finally {
+        delete probeOptions.shuffleStack;
+    }
 }
+const probed = async (resources: CapturedResource[]) => echoes(await probeRun(resources));
 afterAll(() => probeSession?.then((session) => session.close(), () => undefined));
 
 const judged = [...new Set(Object.values(T))].sort();
@@ -144,8 +153,7 @@ describe("the checker sends the pack what the engine sends", () => {
         const shuffled = await analyzeResources(resources, { packs: [{ dir: defaultPackDir() }], shuffleStack: 9 });
         expect(verdicts(shuffled)).toEqual(verdicts(inOrder));
         // The probe echoes the order AnalyzeStack got; only that run is needed from it.
-        const probing = await openAnalysis({ packs: [probe], shuffleStack: 9 });
-        const shuffledRun = await probing.run(resources, { analyze: new Set(), stack: true }).finally(() => probing.close());
+        const shuffledRun = await probeRun(resources, { analyze: new Set(), stack: true }, 9);
         expect(echoes(shuffledRun).stack.resources!.map((r) => r.urn)).not.toEqual(resources.map((r) => r.urn));
     }, 180_000);
 });

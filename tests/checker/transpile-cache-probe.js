@@ -1,11 +1,13 @@
 /**
  * For tests/checker/transpile-cache.test.ts: in a process of its own (the cache hooks Node.js's module loader, which
- * Jest's registry bypasses), compiles one file with a ts-node service made after the checker's transpile cache is on,
- * and prints ts-node's output and the cache's stats as JSON. Usage: node transpile-cache-probe.js FILE transpile-only|type-check,
+ * Jest's registry bypasses), makes a ts-node service after the checker's transpile cache is on, and for each line
+ * read on stdin compiles one file with it and prints a line of JSON: ts-node's output and what the cache answered
+ * for that compile (null: the cache was not used). Usage: node transpile-cache-probe.js FILE transpile-only|type-check,
  * in FILE's folder
  */
 const fs = require("fs");
 const path = require("path");
+const readline = require("readline");
 
 const [file, mode] = process.argv.slice(2);
 const checker = path.resolve(__dirname, "../../checker");
@@ -19,5 +21,12 @@ const service = require("ts-node").create({
     moduleTypes: { [path.basename(file)]: "cjs" },
     compilerOptions: { module: "es2022", target: "es2022", lib: ["es2022"], types: [], sourceMap: true },
 });
-const output = service.compile(fs.readFileSync(file, "utf8"), file);
-process.stdout.write(JSON.stringify({ output, stats: cache.transpileCacheStats() ?? null }));
+// The cache's counts are for the process: each answer gives those of its own compile.
+let before = { hits: 0, misses: 0 };
+readline.createInterface({ input: process.stdin }).on("line", () => {
+    const output = service.compile(fs.readFileSync(file, "utf8"), file);
+    const now = cache.transpileCacheStats();
+    const stats = now ? { hits: now.hits - before.hits, misses: now.misses - before.misses } : null;
+    if (now) before = now;
+    process.stdout.write(JSON.stringify({ output, stats }) + "\n");
+});

@@ -5,10 +5,11 @@
  * text as a transpile, a damaged entry is not used, the type-checking path and SERVERLESS_GUARDRAILS_TRANSPILE_CACHE=0
  * never touch it, and a magic function's code is still serialized.
  */
-import { execFileSync } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as readline from "readline";
 import { runProgram } from "../../checker/program-process";
 import { prune, TRANSPILE_CACHE_ENV, transpileCacheFolder } from "../../checker/transpile-cache";
 import type { CapturedResource } from "../../checker/types";
@@ -19,10 +20,40 @@ afterAll(removeCopies);
 
 const PROBE = path.join(__dirname, "transpile-cache-probe.js");
 
-/** ts-node's output for `file` and the cache's stats (null: the cache was not used), from a process of its own. */
-function probe(file: string, mode: "transpile-only" | "type-check", cache: string): { output: string; stats: { hits: number; misses: number } | null } {
-    const out = execFileSync(process.execPath, [PROBE, file, mode], { cwd: path.dirname(file), env: { ...process.env, [TRANSPILE_CACHE_ENV]: cache }, encoding: "utf8" });
-    return JSON.parse(out);
+type ProbeAnswer = { output: string; stats: { hits: number; misses: number } | null };
+
+/**
+ * A probe process for `file` (transpile-cache-probe.js): each compile() is one compile of the file as it is on disk
+ * then, with what the cache answered for it. One process serves the compiles of a test: the cache keeps nothing
+ * in memory, each answer is read from its folder.
+ */
+function probe(file: string, mode: "transpile-only" | "type-check", cache: string) {
+    const child = spawn(process.execPath, [PROBE, file, mode], { cwd: path.dirname(file), env: { ...process.env, [TRANSPILE_CACHE_ENV]: cache }, stdio: ["pipe", "pipe", "inherit"] });
+    const waiting: ((answer: ProbeAnswer) => void)[] = [];
+    readline.createInterface({ input: child.stdout! }).on("line", (line) => waiting.shift()!(JSON.parse(line)));
+    const ended = new Promise<number | null>((resolve) => child.on("close", resolve));
+    return {
+        compile: () =>
+            new Promise<ProbeAnswer>((resolve, reject) => {
+                waiting.push(resolve);
+                ended.then((code) => reject(new Error(`the probe ended (exit code ${code}) before it answered`)));
+                child.stdin!.write("compile\n");
+            }),
+        close: async () => {
+            child.stdin!.end();
+            expect(await ended).toBe(0);
+        },
+    };
+}
+
+/** One compile in a probe process of its own. */
+async function probeOnce(file: string, mode: "transpile-only" | "type-check", cache: string): Promise<ProbeAnswer> {
+    const once = probe(file, mode, cache);
+    try {
+        return await once.compile();
+    } finally {
+        await once.close();
+    }
 }
 
 async function withCache<T>(cache: string, body: () => Promise<T>): Promise<T> {
@@ -75,37 +106,41 @@ describe("ts-node's compile through the cache", () => {
     const cache = path.join(dir, "cache");
     let uncached: string;
 
-    test("SERVERLESS_GUARDRAILS_TRANSPILE_CACHE=0 turns it off: nothing read or written", () => {
-        const off = probe(file, "transpile-only", "0");
+    let cached: ReturnType<typeof probe>;
+    afterAll(() => cached?.close());
+
+    test("SERVERLESS_GUARDRAILS_TRANSPILE_CACHE=0 turns it off: nothing read or written", async () => {
+        const off = await probeOnce(file, "transpile-only", "0");
         expect(off.stats).toBeNull();
         expect(off.output).toContain("exports.days = days;");
         uncached = off.output;
     });
 
-    test("an answer from the cache is byte for byte what the transpile gave", () => {
-        const miss = probe(file, "transpile-only", cache);
+    test("an answer from the cache is byte for byte what the transpile gave", async () => {
+        cached = probe(file, "transpile-only", cache);
+        const miss = await cached.compile();
         expect(miss.stats).toEqual({ hits: 0, misses: 1 });
-        const hit = probe(file, "transpile-only", cache);
+        const hit = await cached.compile();
         expect(hit.stats).toEqual({ hits: 1, misses: 0 });
         expect(miss.output).toBe(uncached);
         expect(hit.output).toBe(uncached);
     });
 
-    test("a damaged entry is a miss, and is written again", () => {
+    test("a damaged entry is a miss, and is written again", async () => {
         const [entry] = entries(cache);
         const stored = JSON.parse(fs.readFileSync(path.join(cache, entry), "utf8"));
         fs.writeFileSync(path.join(cache, entry), JSON.stringify({ ...stored, outputText: stored.outputText.replace("86400", "86401") }));
-        const tampered = probe(file, "transpile-only", cache);
+        const tampered = await cached.compile();
         expect(tampered.stats).toEqual({ hits: 0, misses: 1 });
         expect(tampered.output).toBe(uncached);
         fs.writeFileSync(path.join(cache, entry), fs.readFileSync(path.join(cache, entry), "utf8").slice(0, 40));
-        expect(probe(file, "transpile-only", cache)).toEqual({ output: uncached, stats: { hits: 0, misses: 1 } });
-        expect(probe(file, "transpile-only", cache).stats).toEqual({ hits: 1, misses: 0 });
+        expect(await cached.compile()).toEqual({ output: uncached, stats: { hits: 0, misses: 1 } });
+        expect((await cached.compile()).stats).toEqual({ hits: 1, misses: 0 });
     });
 
-    test("a type-checking ts-node never uses it, though it holds the file", () => {
+    test("a type-checking ts-node never uses it, though it holds the file", async () => {
         const before = fs.readdirSync(cache).map((f) => [f, fs.statSync(path.join(cache, f)).mtimeMs]);
-        const checked = probe(file, "type-check", cache);
+        const checked = await probeOnce(file, "type-check", cache);
         expect(checked.stats).toBeNull();
         expect(checked.output).toContain("exports.days = days;");
         expect(fs.readdirSync(cache).map((f) => [f, fs.statSync(path.join(cache, f)).mtimeMs])).toEqual(before);
