@@ -8,7 +8,7 @@
  *
  * In `both`, the packs are started once, while the program runs, and serve both runs; the update capture
  * starts when the preview capture ends, so that it runs while the pack analyzes the preview (and is stopped
- * when the preview judged everything), and so that
+ * when the preview judged everything, as any capture is when the packs fail), and so that
  * it can skip type-checking the files the preview's run has just checked (program-process.ts); and the
  * update run analyzes only what the preview could not judge: Analyze for the resources with a can't-run
  * notice, AnalyzeStack only when a stack policy could not run.
@@ -25,7 +25,8 @@ export interface CheckOptions extends Omit<AnalyzeOptions, "packs"> {
     packs: AnalyzeOptions["packs"];
     /**
      * Runs the program on mocks, as a first preview (true) or as an update (false). `signal` is aborted when the
-     * check no longer needs the capture (mode both's update, once the preview judged everything): stop it then.
+     * check no longer needs the capture (the packs failed; mode both's update, once the preview judged
+     * everything): stop it then.
      */
     capture: (preview: boolean, signal?: AbortSignal) => Promise<CapturedResource[]>;
 }
@@ -137,10 +138,14 @@ async function settle<T extends readonly unknown[]>(session: Promise<AnalysisSes
  */
 export async function check(options: CheckOptions): Promise<CheckOutcome> {
     const { mode, capture, ...analyzeOptions } = options;
-    // The packs start while the program runs: both are child work the checker only waits for.
+    // The packs start while the program runs: both are child work the checker only waits for. A capture is
+    // stopped once the check cannot use it: the packs failed (their error is the check's), or mode both's update
+    // capture, when the preview judged everything.
+    const unneeded = new AbortController();
     const opening = openAnalysis(analyzeOptions);
+    opening.catch(() => unneeded.abort(new Error("the policy packs could not be used")));
     if (mode !== "both") {
-        const [session, resources] = await settle<[CapturedResource[]]>(opening, capture(mode === "preview"));
+        const [session, resources] = await settle<[CapturedResource[]]>(opening, capture(mode === "preview", unneeded.signal));
         try {
             const result = await session.run(resources);
             return { mode, result, parts: {}, [mode]: result };
@@ -148,8 +153,7 @@ export async function check(options: CheckOptions): Promise<CheckOutcome> {
             await session.close();
         }
     }
-    const previewCapture = capture(true);
-    const unneeded = new AbortController();
+    const previewCapture = capture(true, unneeded.signal);
     const updateCapture = previewCapture.then(() => capture(false, unneeded.signal));
     updateCapture.catch(() => undefined); // awaited below, only when needed: its failure is not ours otherwise
     let session: AnalysisSession;

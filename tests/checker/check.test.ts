@@ -126,6 +126,20 @@ describe("both: an update capture the check does not need is stopped", () => {
         expect(signals[0]?.aborted).toBe(true);
     });
 
+    it("a capture is stopped when the packs fail, and the packs' error is the check's", async () => {
+        let signal: AbortSignal | undefined;
+        const capture = (_preview: boolean, given?: AbortSignal): Promise<CapturedResource[]> => {
+            signal = given;
+            return new Promise((_, reject) => given?.addEventListener("abort", () => reject(given.reason)));
+        };
+        for (const mode of ["preview", "both"] as const) {
+            const failure = await check({ mode, packs: [{ dir: packDir("broken-start") }], capture }).catch((e: Error) => e);
+            expect(failure).toBeInstanceOf(Error);
+            expect((failure as Error).message).toMatch(/broken-start/);
+            expect(signal?.aborted).toBe(true);
+        }
+    });
+
     it("runProgram ends the program's process when its signal is aborted, and rejects with the signal's reason", async () => {
         const controller = new AbortController();
         const run = runProgram(programDir("hang"), { preview: false, signal: controller.signal, onOutput: () => undefined });
