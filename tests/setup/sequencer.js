@@ -11,19 +11,19 @@ const Sequencer = require("@jest/test-sequencer").default;
 const path = require("path");
 
 const MEASURED_SECONDS = {
-    "tests/docs/readme-commands.test.ts": 65,
-    "tests/checker/program-run.test.ts": 35,
-    "tests/checker/cli.test.ts": 35,
-    "tests/checker/program-isolation.test.ts": 15,
-    "tests/checker/pack-client.test.ts": 13,
-    "tests/components/component-provider.test.ts": 12,
-    "tests/checker/engine-data.test.ts": 11,
-    "tests/checker/default-mode.test.ts": 11,
-    "tests/components/pack.test.ts": 9,
-    "tests/checker/analyze.test.ts": 7,
-    "tests/checker/capture.test.ts": 7,
-    "tests/hostile/orphans.test.ts": 6,
-    "tests/inputs/stack-state-verdicts.test.ts": 6,
+    "tests/docs/readme-commands.test.ts": 24,
+    "tests/checker/program-run.test.ts": 21,
+    "tests/checker/cli.test.ts": 14,
+    "tests/checker/pack-client.test.ts": 9,
+    "tests/checker/default-mode.test.ts": 8,
+    "tests/checker/program-isolation.test.ts": 8,
+    "tests/components/component-provider.test.ts": 7,
+    "tests/components/pack.test.ts": 7,
+    "tests/checker/transpile-cache.test.ts": 6,
+    "tests/checker/engine-data.test.ts": 6,
+    "tests/policies/robustness.test.ts": 5,
+    "tests/inputs/stack-state-verdicts.test.ts": 5,
+    "tests/policies/loops/all.test.ts": 5,
 };
 const ROOT = path.join(__dirname, "..", "..");
 
