@@ -3,6 +3,7 @@
  * cache that `npm ci` filled), type-check a Pulumi program and a Jest test that use the components and the kit under
  * Pulumi's template tsconfig and under node16 settings, then run both. Run by `npm run test:package` (not `npm test`).
  */
+import { createHash } from "crypto";
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -83,8 +84,24 @@ function lockFor(pkg: { name: string; version: string; dependencies: Record<stri
         // npm leaves registry URLs out of some entries; without one it would ask the registry where the tarball is.
         const name = key.slice(key.lastIndexOf("node_modules/") + "node_modules/".length);
         const resolved = entry.resolved ?? `https://registry.npmjs.org/${name}/-/${name.split("/").pop()}-${entry.version}.tgz`;
-        packages[key] = { ...entry, resolved };
+        // dev/optional/peer describe this repository's tree, not the consumer's (where @pulumi/aws is a dependency).
+        const { dev: _dev, devOptional: _devOptional, optional: _optional, peer: _peer, ...own } = entry;
+        packages[key] = { ...own, resolved };
     }
+    // The tarball's own entry, as npm would record it: without it, npm resolves the package's peer dependencies
+    // afresh, which needs their registry documents (packuments), and a cache filled by `npm ci` alone has none
+    // (ERESOLVE "Found: @pulumi/aws@undefined" offline).
+    const manifest = JSON.parse(execFileSync("tar", ["-xzOf", tarball, "package/package.json"], { encoding: "utf8" }));
+    packages["node_modules/serverless-guardrails"] = {
+        version: manifest.version,
+        resolved: pkg.dependencies["serverless-guardrails"],
+        integrity: `sha512-${createHash("sha512").update(fs.readFileSync(tarball)).digest("base64")}`,
+        license: manifest.license,
+        dependencies: manifest.dependencies,
+        peerDependencies: manifest.peerDependencies,
+        bin: manifest.bin,
+        engines: manifest.engines,
+    };
     return { name: pkg.name, version: pkg.version, lockfileVersion: 3, requires: true, packages };
 }
 
@@ -104,7 +121,7 @@ beforeAll(() => {
         private: true,
         main: "index.ts",
         dependencies: {
-            "serverless-guardrails": `file:${tarball}`,
+            "serverless-guardrails": `file:../${path.basename(tarball)}`,
             "@pulumi/pulumi": installed("@pulumi/pulumi"),
             "@pulumi/aws": installed("@pulumi/aws"),
         },
