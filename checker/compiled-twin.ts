@@ -66,3 +66,14 @@ export function compiledTwin(sourceEntry: string, sourceRoot: string, compiledRo
         return undefined;
     }
 }
+
+/**
+ * The compiled file of the checker module `name` (e.g. "program-child") beside `dir`, the folder of the module
+ * asking: when that module runs compiled, the .js file next to it; when it runs from the sources, the .js twin under
+ * dist/ if it is built from them as they are now; else undefined.
+ */
+export function compiledCheckerFile(dir: string, runningCompiled: boolean, name: string): string | undefined {
+    const root = path.dirname(dir);
+    const compiled = runningCompiled ? path.join(dir, `${name}.js`) : compiledTwin(path.join(dir, `${name}.ts`), root, path.join(root, "dist"));
+    return compiled && isFile(compiled) ? compiled : undefined;
+}

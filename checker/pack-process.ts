@@ -8,9 +8,7 @@
  * and kills its own process. A thread, so that it works even while a policy keeps the main thread busy.
  */
 import { ChildProcess, spawn } from "child_process";
-import * as fs from "fs";
-import * as path from "path";
-import { compiledTwin } from "./compiled-twin";
+import { compiledCheckerFile } from "./compiled-twin";
 
 const WATCHDOG_POLL_MS = 250;
 
@@ -36,11 +34,8 @@ let lazySdkPreload: string[] | undefined;
  */
 function lazySdkModules(): string[] {
     if (lazySdkPreload) return lazySdkPreload;
-    const root = path.dirname(__dirname);
-    const compiled = __filename.endsWith(".js")
-        ? path.join(__dirname, "lazy-sdk-modules-preload.js")
-        : compiledTwin(path.join(__dirname, "lazy-sdk-modules-preload.ts"), root, path.join(root, "dist"));
-    lazySdkPreload = compiled && fs.existsSync(compiled) ? ["--require", compiled] : [];
+    const compiled = compiledCheckerFile(__dirname, __filename.endsWith(".js"), "lazy-sdk-modules-preload");
+    lazySdkPreload = compiled ? ["--require", compiled] : [];
     return lazySdkPreload;
 }
 

@@ -8,10 +8,9 @@
  * any process starts; the child runs the program as Pulumi's Node.js host does (load-program.ts).
  */
 import { spawn } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
 import { CaptureError, CaptureOptions } from "./capture";
-import { compiledTwin } from "./compiled-twin";
+import { compiledCheckerFile } from "./compiled-twin";
 import { EXITED_AFTER_MESSAGE, programFolder, ProgramFolder } from "./load-program";
 import type { ResolvedConfig } from "./program-config";
 import {
@@ -108,9 +107,8 @@ function nodeArgs(program: ProgramFolder): string[] {
  * is built from them as they are now, else the source through ts-node.
  */
 function childEntry(): string[] {
-    const root = path.dirname(__dirname);
-    const compiled = __filename.endsWith(".js") ? path.join(__dirname, "program-child.js") : compiledTwin(path.join(__dirname, "program-child.ts"), root, path.join(root, "dist"));
-    if (compiled && fs.existsSync(compiled)) return [compiled];
+    const compiled = compiledCheckerFile(__dirname, __filename.endsWith(".js"), "program-child");
+    if (compiled) return [compiled];
     const tsNode = require.resolve("ts-node", { paths: [__dirname] });
     // Scoped to the checker's own folder: the program's files are for the ts-node that Pulumi's run.js registers.
     const options = {

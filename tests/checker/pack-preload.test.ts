@@ -4,7 +4,7 @@
  * and @npmcli/arborist with all it pulls in is about a fifth of a pack's start.
  */
 import * as path from "path";
-import { compiledTwin } from "../../checker/compiled-twin";
+import { compiledCheckerFile } from "../../checker/compiled-twin";
 import { PackClient } from "../../checker/pack-client";
 import { packDir } from "./helpers";
 
@@ -12,7 +12,7 @@ const ROOT = path.resolve(__dirname, "../..");
 
 test("a pack the checker starts has not loaded @npmcli/arborist, and analyzes as before", async () => {
     // The preload is the compiled file: from the sources, only when dist/ is built from them as they are now.
-    expect(compiledTwin(path.join(ROOT, "checker", "lazy-sdk-modules-preload.ts"), ROOT, path.join(ROOT, "dist"))).toBeDefined();
+    expect(compiledCheckerFile(path.join(ROOT, "checker"), false, "lazy-sdk-modules-preload")).toBeDefined();
     const pack = await PackClient.start(packDir("loaded-modules"));
     try {
         await pack.configure({ "report-loaded": { enforcementLevel: "advisory" } });
