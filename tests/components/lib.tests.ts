@@ -6,9 +6,6 @@ import { policyDocument } from "../../components/lib/iam";
 import { recordResources, valueOf, type Registered } from "../helpers/component-recorder";
 
 let registered: Registered[];
-beforeEach(() => {
-    registered = recordResources();
-});
 
 class Holder extends pulumi.ComponentResource {
     constructor(name: string) {
@@ -91,6 +88,10 @@ describe("validateFunctionArgs", () => {
 });
 
 describe("createFunction", () => {
+    beforeEach(() => {
+        registered = recordResources();
+    });
+
     test("defaults: memory, timeout, concurrency, tracing, runtime, log group with retention, scoped role", async () => {
         const holder = new Holder("h");
         const parts = createFunction("h", { code }, [{ actions: ["sqs:ReceiveMessage"], resources: ["arn:aws:sqs:us-east-1:123456789012:q"] }], holder);

@@ -7,9 +7,6 @@ const functionArn = "arn:aws:lambda:us-east-1:123456789012:function:report";
 const queueArn = "arn:aws:sqs:us-east-1:123456789012:jobs";
 
 let registered: Registered[];
-beforeEach(() => {
-    registered = recordResources();
-});
 
 async function build(args: Partial<ConstructorParameters<typeof EventRuleTarget>[1]>) {
     const target = new EventRuleTarget("nightly", { rule: "nightly", ruleArn, ...args });
@@ -19,6 +16,10 @@ async function build(args: Partial<ConstructorParameters<typeof EventRuleTarget>
 }
 
 describe("EventRuleTarget", () => {
+    beforeEach(() => {
+        registered = recordResources();
+    });
+
     test("defaults for a queue target: retry policy, alarmed DLQ that only the rule may send to", async () => {
         const target = await build({ targetArn: queueArn });
         const eventTarget = one(registered, "aws:cloudwatch/eventTarget:EventTarget");

@@ -6,11 +6,12 @@ import { argumentError, byType, one, recordResources, settle, valueOf, type Regi
 const code = new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset("exports.handler = async () => ({});") });
 
 let registered: Registered[];
-beforeEach(() => {
-    registered = recordResources();
-});
 
 describe("DurableFunction", () => {
+    beforeEach(() => {
+        registered = recordResources();
+    });
+
     test("defaults: a day's execution, 14 days' history, published behind the `live` alias, failures to an alarmed DeadLetterQueue", async () => {
         const fn = new DurableFunction("approvals", { function: { code } });
         await valueOf(fn.aliasArn);

@@ -2,13 +2,14 @@ import { CostGuardrails, costGuardrailsDefaults } from "../../components/cost-gu
 import { argumentError, byType, one, recordResources, settle, valueOf, type Registered } from "../helpers/component-recorder";
 
 let registered: Registered[];
-beforeEach(() => {
-    registered = recordResources();
-});
 
 const BUDGET = "aws:budgets/budget:Budget";
 
 describe("CostGuardrails", () => {
+    beforeEach(() => {
+        registered = recordResources();
+    });
+
     test("defaults: a monthly COST budget notifying at 80% and 100% actual and 100% forecasted spend", async () => {
         new CostGuardrails("cost", { monthlyLimit: 250, emails: ["ops@example.com"] });
         await settle();

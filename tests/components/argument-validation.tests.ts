@@ -25,9 +25,6 @@ const APPSYNC = "arn:aws:appsync:us-east-1:123456789012:apis/graph";
 const layer = (n: number) => `arn:aws:lambda:us-east-1:123456789012:layer:shared-${n}:1`;
 
 let registered: Registered[];
-beforeEach(() => {
-    registered = recordResources();
-});
 
 /** The construction throws a ComponentArgumentError naming exactly `names`, before any resource (the component included). */
 async function rejects(construct: () => unknown, names: string[]): Promise<ComponentArgumentError> {
@@ -49,6 +46,10 @@ async function builds(construct: () => unknown): Promise<void> {
 }
 
 describe("argument validation: the gaps a review found", () => {
+    beforeEach(() => {
+        registered = recordResources();
+    });
+
     test("QueueWorker contentBasedDeduplication: a boolean, and only on a FIFO queue (naming both arguments)", async () => {
         for (const args of [{}, { fifo: false }]) {
             const error = await rejects(() => new QueueWorker("orders", { function: { code }, contentBasedDeduplication: true, ...args }), ["contentBasedDeduplication"]);

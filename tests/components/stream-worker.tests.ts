@@ -3,9 +3,6 @@ import { StreamWorker, streamWorkerDefaults } from "../../components/stream-work
 import { argumentError, byType, one, recordResources, settle, valueOf, type Registered } from "../helpers/component-recorder";
 
 let registered: Registered[];
-beforeEach(() => {
-    registered = recordResources();
-});
 
 const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -18,6 +15,10 @@ function statementsOf(policy: string) {
 }
 
 describe("StreamWorker", () => {
+    beforeEach(() => {
+        registered = recordResources();
+    });
+
     test("defaults: bisect, bounded retries and record age, partial batch responses, S3 failure store", async () => {
         const worker = new StreamWorker("orders", { streamArn: STREAM, function: { code } });
         await settle();

@@ -18,10 +18,6 @@ import { handlerJavaScript } from "../../components/lib/handler-code";
 
 const eventBridge = mockClient(EventBridgeClient);
 const sns = mockClient(SNSClient);
-beforeEach(() => {
-    eventBridge.reset();
-    sns.reset();
-});
 
 function insert(id: string, item: Record<string, unknown> = {}, sequence = id): DynamoDBRecord {
     return {
@@ -61,6 +57,11 @@ function putEventsCalls() {
 const ok = (count: number) => ({ FailedEntryCount: 0, Entries: Array.from({ length: count }, (_, i) => ({ EventId: `e${i}` })) });
 
 describe("outbox relay", () => {
+    beforeEach(() => {
+        eventBridge.reset();
+        sns.reset();
+    });
+
     test("publishes each INSERT to the bus with the item's type, payload and a key-derived event id", async () => {
         eventBridge.on(PutEventsCommand).resolves(ok(2));
         const { relay } = relayToBus();

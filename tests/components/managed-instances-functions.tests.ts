@@ -10,11 +10,12 @@ const arn = "arn:aws:lambda:us-east-1:123456789012:capacity-provider:fleet";
 const streamArn = "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000";
 
 let registered: Registered[];
-beforeEach(() => {
-    registered = recordResources();
-});
 
 describe("the capacityProvider argument of AsyncFunction, QueueWorker and StreamWorker", () => {
+    beforeEach(() => {
+        registered = recordResources();
+    });
+
     test.each([
         ["AsyncFunction", () => new AsyncFunction("work", { function: { code, capacityProvider: { arn } } }).functionArn],
         ["QueueWorker", () => new QueueWorker("work", { function: { code, capacityProvider: { arn } } }).functionArn],

@@ -3,9 +3,6 @@ import { INSERTS_ONLY, TransactionalOutbox, transactionalOutboxDefaults } from "
 import { argumentError, byType, one, recordResources, settle, valueOf, type Registered } from "../helpers/component-recorder";
 
 let registered: Registered[];
-beforeEach(() => {
-    registered = recordResources();
-});
 
 const TABLE = "aws:dynamodb/table:Table";
 const FUNCTION = "aws:lambda/function:Function";
@@ -23,6 +20,10 @@ async function shippedCode(fn: Registered): Promise<string> {
 }
 
 describe("TransactionalOutbox", () => {
+    beforeEach(() => {
+        registered = recordResources();
+    });
+
     test("defaults: a table with a NEW_IMAGE stream, PITR and TTL; a relay on its stream to a new bus", async () => {
         const outbox = new TransactionalOutbox("orders");
         await settle();

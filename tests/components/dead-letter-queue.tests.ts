@@ -4,11 +4,12 @@ import { ComponentArgumentError } from "../../components/lib/argument-errors";
 import { argumentError, byType, one, recordResources, settle, valueOf, type Registered } from "../helpers/component-recorder";
 
 let registered: Registered[];
-beforeEach(() => {
-    registered = recordResources();
-});
 
 describe("DeadLetterQueue", () => {
+    beforeEach(() => {
+        registered = recordResources();
+    });
+
     test("defaults: 14-day encrypted queue, alarms on the first message and on age, to a new topic", async () => {
         const dlq = new DeadLetterQueue("failed");
         await valueOf(dlq.queueArn);

@@ -2,14 +2,15 @@ import { ProtectedApi, managedRuleGroups, protectedApiDefaults } from "../../com
 import { argumentError, byType, one, recordResources, settle, type Registered } from "../helpers/component-recorder";
 
 let registered: Registered[];
-beforeEach(() => {
-    registered = recordResources();
-});
 
 const WEB_ACL = "aws:wafv2/webAcl:WebAcl";
 const STAGE = "aws:apigateway/stage:Stage";
 
 describe("ProtectedApi", () => {
+    beforeEach(() => {
+        registered = recordResources();
+    });
+
     test("REST API defaults: a stage with access logs, tracing and */* throttling, behind a web ACL", async () => {
         new ProtectedApi("shop", { restApiId: "abc123", deploymentId: "dep1" });
         await settle();

@@ -7,9 +7,6 @@ const queueArn = "arn:aws:sqs:us-east-1:123456789012:billing";
 const functionArn = "arn:aws:lambda:us-east-1:123456789012:function:notify";
 
 let registered: Registered[];
-beforeEach(() => {
-    registered = recordResources();
-});
 
 async function build(args: Partial<ConstructorParameters<typeof ReliableSubscription>[1]>) {
     const subscription = new ReliableSubscription("billing", { topicArn, protocol: "sqs", endpoint: queueArn, ...args });
@@ -19,6 +16,10 @@ async function build(args: Partial<ConstructorParameters<typeof ReliableSubscrip
 }
 
 describe("ReliableSubscription", () => {
+    beforeEach(() => {
+        registered = recordResources();
+    });
+
     test("defaults: redrive to an alarmed DLQ that only the topic may send to", async () => {
         const subscription = await build({});
         const sub = one(registered, "aws:sns/topicSubscription:TopicSubscription");

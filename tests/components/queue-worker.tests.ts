@@ -6,9 +6,6 @@ import { argumentError, byType, one, recordResources, settle, valueOf, type Regi
 const code = new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset("exports.handler = async () => ({ batchItemFailures: [] });") });
 
 let registered: Registered[];
-beforeEach(() => {
-    registered = recordResources();
-});
 
 async function build(args: Partial<ConstructorParameters<typeof QueueWorker>[1]> = {}) {
     const worker = new QueueWorker("orders", { function: { code }, ...args });
@@ -18,6 +15,10 @@ async function build(args: Partial<ConstructorParameters<typeof QueueWorker>[1]>
 }
 
 describe("QueueWorker", () => {
+    beforeEach(() => {
+        registered = recordResources();
+    });
+
     test("defaults: queue with DLQ after 5 receives, visibility 6 x timeout, partial batch failures, capped concurrency", async () => {
         const worker = await build();
         const queues = byType(registered, "aws:sqs/queue:Queue");

@@ -6,11 +6,12 @@ const subnetIds = ["subnet-a", "subnet-b", "subnet-c"];
 const securityGroupIds = ["sg-1"];
 
 let registered: Registered[];
-beforeEach(() => {
-    registered = recordResources();
-});
 
 describe("ManagedInstancesCapacity", () => {
+    beforeEach(() => {
+        registered = recordResources();
+    });
+
     test("defaults: a provider capped at 64 vCPUs on Auto scaling, in the given subnets, with an operator role", async () => {
         const capacity = new ManagedInstancesCapacity("fleet", { subnetIds, securityGroupIds });
         await valueOf(capacity.capacityProviderArn);

@@ -7,9 +7,6 @@ const code = new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.String
 const topicArn = "arn:aws:sns:us-east-1:123456789012:orders";
 
 let registered: Registered[];
-beforeEach(() => {
-    registered = recordResources();
-});
 
 async function statementFor(action: string) {
     const policy = JSON.parse(one(registered, "aws:iam/rolePolicy:RolePolicy").inputs.policy);
@@ -17,6 +14,10 @@ async function statementFor(action: string) {
 }
 
 describe("AsyncFunction", () => {
+    beforeEach(() => {
+        registered = recordResources();
+    });
+
     test("defaults: invoke config with 2 retries, 1 h event age, failures to an alarmed DeadLetterQueue", async () => {
         const fn = new AsyncFunction("thumbs", { function: { code } });
         await valueOf(fn.eventInvokeConfig.id);
