@@ -20,6 +20,8 @@ module.exports = {
     // Pulumi's closure serialization leaves the Debugger on in the worker: every later suite would run with it.
     setupFilesAfterEnv: ["<rootDir>/tests/setup/close-closure-inspector.ts"],
     testSequencer: "<rootDir>/tests/setup/sequencer.js",
+    // Jest's runtime with a V8 code cache for the modules each suite compiles again (tests/setup/cached-runtime.js).
+    runtime: "<rootDir>/tests/setup/cached-runtime.js",
     reporters: ["default", "<rootDir>/tests/summary-reporter.js"],
     // Running packs of policies/ and the two common fixture packs, one per worker, which suites and the CLI
     // processes they spawn use instead of starting their own (checker/pack-lease.ts).
