@@ -17,14 +17,22 @@ export function handlerJavaScript(name: string, dir: string = HANDLERS_DIR): str
     if (fs.existsSync(compiled)) return fs.readFileSync(compiled, "utf8").replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
     const source = path.join(dir, `${name}.ts`);
     if (!fs.existsSync(source)) throw new Error(`handler "${name}" not found: neither ${compiled} nor ${source} exists`);
+    const stat = fs.statSync(source);
+    const stamp = `${stat.size}:${stat.mtimeMs}`;
+    const known = transpiled.get(source);
+    if (known?.stamp === stamp) return known.javaScript;
     // TypeScript is present whenever the .ts source runs (ts-node, ts-jest); the built package needs none.
     const ts: typeof import("typescript") = require("typescript");
     const output = ts.transpileModule(fs.readFileSync(source, "utf8"), {
         fileName: source,
         compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
     });
+    transpiled.set(source, { stamp, javaScript: output.outputText });
     return output.outputText;
 }
+
+/** Each handler source transpiled once per process (every component instance ships the same file), until it changes. */
+const transpiled = new Map<string, { stamp: string; javaScript: string }>();
 
 /** A Lambda code archive holding the handler as `index.js` (so its Lambda handler is `index.handler`). */
 export function handlerArchive(name: string, dir?: string): pulumi.asset.AssetArchive {

@@ -121,18 +121,6 @@ export function atFirstPreview(graph: readonly StackResourceInput[]): StackResou
     });
 }
 
-/** A small deterministic PRNG (mulberry32), so malformed-input tests are reproducible. */
-export function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-
 const ODD_VALUES: unknown[] = [null, undefined, "", "x", "{not json", "[]", 0, -1, 1e308, NaN, true, [], [null], {}, { a: [1] }, [{}], UNKNOWN, ["04da6b54-80e4-46f7-96ec-b56ff0331ba9"]];
 
 /**
@@ -141,7 +129,7 @@ const ODD_VALUES: unknown[] = [null, undefined, "", "x", "{not json", "[]", 0, -
  * and the policies must read the odd values.
  */
 export function malformedVariants(graph: readonly StackResourceInput[], seed = 1, count = 40): StackResourceInput[][] {
-    const random = prng(seed);
+    const random = createRandom(seed).next;
     const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
     const corrupt = (value: unknown, depth: number): unknown => {
         if (random() < 0.35) return pick(ODD_VALUES);
