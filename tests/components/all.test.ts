@@ -5,7 +5,7 @@
  * alone: `npx jest tests/components/all.test.ts -t <ComponentName>`. component-provider.test.ts is a suite of its
  * own: the component it constructs registers its outputs after its test, and would meet the next file's mocks.
  */
-import { notImported, testsFiles, withTopLevelHooks } from "../setup/folder-suite";
+import { notImported, testsFiles, withTopLevelHooks } from "../helpers/folder-suite";
 import "./argument-validation.tests";
 import "./async-function.tests";
 import "./cost-guardrails.tests";

@@ -294,4 +294,15 @@ describe("outbox relay shipping", () => {
         expect(handlerJavaScript("outbox-relay", dir)).toBe("exports.handler = async () => ({ batchItemFailures: [] });\n");
         expect(() => handlerJavaScript("missing", dir)).toThrow(/handler "missing" not found/);
     });
+
+    test("a handler's source is transpiled again once it changes (each instance reuses the last transpile until then)", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "handlers-"));
+        const source = path.join(dir, "relay.ts");
+        fs.writeFileSync(source, "export const version: number = 1;\n");
+        expect(handlerJavaScript("relay", dir)).toContain("exports.version = 1;");
+        expect(handlerJavaScript("relay", dir)).toContain("exports.version = 1;");
+        fs.writeFileSync(source, "export const version: number = 22;\n");
+        fs.utimesSync(source, new Date(), new Date(Date.now() + 60_000));
+        expect(handlerJavaScript("relay", dir)).toContain("exports.version = 22;");
+    });
 });
