@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as iam from "@pulumi/aws/iam";
+import * as lambda from "@pulumi/aws/lambda";
 import { ArgumentErrors } from "./lib/argument-errors";
 import { arnService, destinationServices, destinationStatements, isFifoArn, plainString } from "./lib/arns";
 import { createFunction, validateFunctionArgs, type FunctionArgs } from "./lib/function";
@@ -59,13 +61,13 @@ const invokerPrincipals: Record<string, string> = {
  */
 export class AsyncFunction extends pulumi.ComponentResource {
     /** The Lambda function. */
-    public readonly function: aws.lambda.Function;
+    public readonly function: lambda.Function;
     /** The function's execution role. */
-    public readonly role: aws.iam.Role;
+    public readonly role: iam.Role;
     /** The function's log group. */
-    public readonly logGroup: aws.cloudwatch.LogGroup;
+    public readonly logGroup: cloudwatch.LogGroup;
     /** The asynchronous invocation config: retries, event age and destinations. */
-    public readonly eventInvokeConfig: aws.lambda.FunctionEventInvokeConfig;
+    public readonly eventInvokeConfig: lambda.FunctionEventInvokeConfig;
     /** The function's ARN. */
     public readonly functionArn: pulumi.Output<string>;
     /** The function's name. */
@@ -98,7 +100,7 @@ export class AsyncFunction extends pulumi.ComponentResource {
         if (args.onSuccessDestinationArn !== undefined) statements.push(destinationStatements(args.onSuccessDestinationArn));
 
         const fn = createFunction(name, args.function, statements, this);
-        this.eventInvokeConfig = new aws.lambda.FunctionEventInvokeConfig(
+        this.eventInvokeConfig = new lambda.FunctionEventInvokeConfig(
             `${name}-invoke-config`,
             {
                 functionName: fn.function.name,
@@ -133,11 +135,11 @@ export class AsyncFunction extends pulumi.ComponentResource {
      * Lets an SNS topic, EventBridge rule or S3 bucket invoke the function, and nothing else of that service.
      * `permissionName` names the permission: `${name}-invoke-${permissionName}` (a name suffix, not an IAM role).
      */
-    grantInvoke(permissionName: string, invoker: InvokerArgs): aws.lambda.Permission {
+    grantInvoke(permissionName: string, invoker: InvokerArgs): lambda.Permission {
         const errors = new ArgumentErrors("AsyncFunction.grantInvoke", `${nameOf(this)}-invoke-${permissionName}`);
         validateInvoker(errors, "invoker", invoker);
         errors.throwIfAny();
-        return new aws.lambda.Permission(
+        return new lambda.Permission(
             `${nameOf(this)}-invoke-${permissionName}`,
             {
                 function: this.function.name,

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import * as budgets from "@pulumi/aws/budgets";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as sns from "@pulumi/aws/sns";
 import { ArgumentErrors } from "./lib/argument-errors";
 import { withDefaults } from "./lib/defaults";
 
@@ -83,11 +85,11 @@ function validate(name: string, args: CostGuardrailsArgs | undefined) {
  */
 export class CostGuardrails extends pulumi.ComponentResource {
     /** The monthly COST budget with its notifications. */
-    public readonly budget: aws.budgets.Budget;
+    public readonly budget: budgets.Budget;
     /** The topic the billing alarm notifies: `snsTopicArn`, or a topic created for the e-mails. */
     public readonly alarmTopicArn?: pulumi.Output<string>;
     /** The alarm on estimated charges; only with `billingAlarm: true`. */
-    public readonly billingAlarm?: aws.cloudwatch.MetricAlarm;
+    public readonly billingAlarm?: cloudwatch.MetricAlarm;
 
     constructor(name: string, args: CostGuardrailsArgs, opts?: pulumi.ComponentResourceOptions) {
         validate(name, args);
@@ -105,7 +107,7 @@ export class CostGuardrails extends pulumi.ComponentResource {
             thresholdType: "PERCENTAGE",
             ...subscribers,
         });
-        this.budget = new aws.budgets.Budget(
+        this.budget = new budgets.Budget(
             `${name}-budget`,
             {
                 name: settings.budgetName,
@@ -125,14 +127,14 @@ export class CostGuardrails extends pulumi.ComponentResource {
             if (settings.snsTopicArn) {
                 topicArn = settings.snsTopicArn;
             } else {
-                const topic = new aws.sns.Topic(`${name}-alerts`, {}, parent);
+                const topic = new sns.Topic(`${name}-alerts`, {}, parent);
                 settings.emails!.forEach(
-                    (email, index) => new aws.sns.TopicSubscription(`${name}-alerts-${index}`, { topic: topic.arn, protocol: "email", endpoint: email }, parent),
+                    (email, index) => new sns.TopicSubscription(`${name}-alerts-${index}`, { topic: topic.arn, protocol: "email", endpoint: email }, parent),
                 );
                 topicArn = topic.arn;
             }
             this.alarmTopicArn = pulumi.output(topicArn);
-            this.billingAlarm = new aws.cloudwatch.MetricAlarm(
+            this.billingAlarm = new cloudwatch.MetricAlarm(
                 `${name}-billing-alarm`,
                 {
                     alarmDescription: pulumi.interpolate`Estimated charges this month passed ${settings.billingAlarmThreshold ?? settings.monthlyLimit} ${settings.currency}`,

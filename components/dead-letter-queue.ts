@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as sns from "@pulumi/aws/sns";
+import * as sqs from "@pulumi/aws/sqs";
 import { ArgumentErrors } from "./lib/argument-errors";
 import { arnService, plainString } from "./lib/arns";
 import { nameOf, rememberName } from "./lib/names";
@@ -64,7 +66,7 @@ export const deadLetterQueueDefaults = {
  */
 export class DeadLetterQueue extends pulumi.ComponentResource {
     /** The SQS queue (`<name>-queue`). */
-    public readonly queue: aws.sqs.Queue;
+    public readonly queue: sqs.Queue;
     /** The queue's ARN: give it as a source's dead-letter target. */
     public readonly queueArn: pulumi.Output<string>;
     /** The queue's URL, to read or redrive its messages. */
@@ -74,9 +76,9 @@ export class DeadLetterQueue extends pulumi.ComponentResource {
     /** The topic the alarms notify: `alarmTopicArn`, or the topic created for them. */
     public readonly alarmTopicArn: pulumi.Output<string>;
     /** Fires when a message is visible in the queue (at least 1 within a minute). */
-    public readonly messagesAlarm: aws.cloudwatch.MetricAlarm;
+    public readonly messagesAlarm: cloudwatch.MetricAlarm;
     /** Fires when the oldest message is `maximumMessageAgeSeconds` old, before its retention deletes it. */
-    public readonly ageAlarm: aws.cloudwatch.MetricAlarm;
+    public readonly ageAlarm: cloudwatch.MetricAlarm;
 
     constructor(name: string, args: DeadLetterQueueArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         const errors = new ArgumentErrors("DeadLetterQueue", name);
@@ -89,7 +91,7 @@ export class DeadLetterQueue extends pulumi.ComponentResource {
         const fifo = args.fifo ?? deadLetterQueueDefaults.fifo;
         const parent = { parent: this };
 
-        this.queue = new aws.sqs.Queue(
+        this.queue = new sqs.Queue(
             `${name}-queue`,
             {
                 messageRetentionSeconds: retention,
@@ -103,7 +105,7 @@ export class DeadLetterQueue extends pulumi.ComponentResource {
         if (args.alarmTopicArn !== undefined) {
             topicArn = pulumi.output(args.alarmTopicArn);
         } else {
-            topicArn = new aws.sns.Topic(`${name}-alarms`, {}, parent).arn;
+            topicArn = new sns.Topic(`${name}-alarms`, {}, parent).arn;
         }
         const emails = args.alarmEmails ?? [];
         if (emails.length > 0) {
@@ -114,7 +116,7 @@ export class DeadLetterQueue extends pulumi.ComponentResource {
                 parent,
             );
             emails.forEach((email, index) => {
-                new aws.sns.TopicSubscription(
+                new sns.TopicSubscription(
                     `${name}-alarm-email-${index}`,
                     {
                         topic: topicArn,
@@ -128,7 +130,7 @@ export class DeadLetterQueue extends pulumi.ComponentResource {
         }
 
         const alarm = (role: string, metricName: string, statistic: string, threshold: number, description: string) =>
-            new aws.cloudwatch.MetricAlarm(
+            new cloudwatch.MetricAlarm(
                 `${name}-${role}`,
                 {
                     namespace: "AWS/SQS",
@@ -177,8 +179,8 @@ export class DeadLetterQueue extends pulumi.ComponentResource {
     }
 
     /** Limits which queues may use this one as their dead-letter queue. Call once (AWS keeps one such policy). */
-    allowRedriveFrom(sourceQueueArns: pulumi.Input<string>[]): aws.sqs.RedriveAllowPolicy {
-        return new aws.sqs.RedriveAllowPolicy(
+    allowRedriveFrom(sourceQueueArns: pulumi.Input<string>[]): sqs.RedriveAllowPolicy {
+        return new sqs.RedriveAllowPolicy(
             `${nameOf(this)}-redrive-allow`,
             {
                 queueUrl: this.queue.url,
@@ -189,8 +191,8 @@ export class DeadLetterQueue extends pulumi.ComponentResource {
     }
 
     /** Lets AWS services send to this queue on behalf of the given sources only. Call once (AWS keeps one queue policy). */
-    allowSendFrom(senders: QueueSenderArgs[]): aws.sqs.QueuePolicy {
-        return new aws.sqs.QueuePolicy(
+    allowSendFrom(senders: QueueSenderArgs[]): sqs.QueuePolicy {
+        return new sqs.QueuePolicy(
             `${nameOf(this)}-policy`,
             {
                 queueUrl: this.queue.url,

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as iam from "@pulumi/aws/iam";
+import * as lambda from "@pulumi/aws/lambda";
 import { invokerPrincipal, validateInvoker, type InvokerArgs } from "./async-function";
 import { DeadLetterQueue, validateDeadLetterQueueArgs, type DeadLetterQueueArgs } from "./dead-letter-queue";
 import { ArgumentErrors } from "./lib/argument-errors";
@@ -50,17 +52,17 @@ const CHECKPOINT_ACTIONS = ["lambda:CheckpointDurableExecution", "lambda:GetDura
  */
 export class DurableFunction extends pulumi.ComponentResource {
     /** The Lambda function, with its durable config; it publishes a version on each change. */
-    public readonly function: aws.lambda.Function;
+    public readonly function: lambda.Function;
     /** The alias (`aliasName`) on the published version, which triggers invoke. */
-    public readonly alias: aws.lambda.Alias;
+    public readonly alias: lambda.Alias;
     /** The function's execution role (with the checkpoint permissions). */
-    public readonly role: aws.iam.Role;
+    public readonly role: iam.Role;
     /** The function's log group. */
-    public readonly logGroup: aws.cloudwatch.LogGroup;
+    public readonly logGroup: cloudwatch.LogGroup;
     /** Fires when a durable execution fails (`DurableExecutionFailed`). */
-    public readonly failedAlarm: aws.cloudwatch.MetricAlarm;
+    public readonly failedAlarm: cloudwatch.MetricAlarm;
     /** Fires when a durable execution times out (`DurableExecutionTimedOut`). */
-    public readonly timedOutAlarm: aws.cloudwatch.MetricAlarm;
+    public readonly timedOutAlarm: cloudwatch.MetricAlarm;
     /** What triggers invoke: the alias's ARN. */
     public readonly aliasArn: pulumi.Output<string>;
     /** The function's (unqualified) ARN. */
@@ -89,19 +91,19 @@ export class DurableFunction extends pulumi.ComponentResource {
             deadLetterConfig: { targetArn: dlq.queueArn },
         });
         // After the function: the statements name its ARN (and its versions', where executions run).
-        const checkpoint = new aws.iam.RolePolicy(
+        const checkpoint = new iam.RolePolicy(
             `${name}-checkpoint-policy`,
             { role: fn.role.id, policy: policyDocument([{ actions: CHECKPOINT_ACTIONS, resources: [fn.function.arn, pulumi.interpolate`${fn.function.arn}:*`] }]) },
             parent,
         );
-        this.alias = new aws.lambda.Alias(
+        this.alias = new lambda.Alias(
             `${name}-alias`,
             { name: args.aliasName ?? durableFunctionDefaults.aliasName, functionName: fn.function.name, functionVersion: fn.function.version },
             // Triggers wired to the alias start executions only once the role may checkpoint.
             { parent: this, dependsOn: [checkpoint] },
         );
         const alarm = (role: string, metricName: string, what: string) =>
-            new aws.cloudwatch.MetricAlarm(
+            new cloudwatch.MetricAlarm(
                 `${name}-${role}-alarm`,
                 {
                     alarmDescription: `A durable execution of ${name} ${what}: it is not retried.`,
@@ -143,11 +145,11 @@ export class DurableFunction extends pulumi.ComponentResource {
      * Lets an SNS topic, EventBridge rule or S3 bucket invoke the function's alias, and nothing else of that service.
      * Point the source at `aliasArn`. `permissionName` names the permission: `${name}-invoke-${permissionName}` (a name suffix, not an IAM role).
      */
-    grantInvoke(permissionName: string, invoker: InvokerArgs): aws.lambda.Permission {
+    grantInvoke(permissionName: string, invoker: InvokerArgs): lambda.Permission {
         const errors = new ArgumentErrors("DurableFunction.grantInvoke", `${nameOf(this)}-invoke-${permissionName}`);
         validateInvoker(errors, "invoker", invoker);
         errors.throwIfAny();
-        return new aws.lambda.Permission(
+        return new lambda.Permission(
             `${nameOf(this)}-invoke-${permissionName}`,
             {
                 function: this.function.name,

@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as iam from "@pulumi/aws/iam";
+import * as lambda from "@pulumi/aws/lambda";
+import * as sqs from "@pulumi/aws/sqs";
 import { ArgumentErrors } from "./lib/argument-errors";
 import { arnService, plainString } from "./lib/arns";
 import { policyDocument } from "./lib/iam";
@@ -73,7 +76,7 @@ export const eventRuleTargetDefaults = {
  */
 export class EventRuleTarget extends pulumi.ComponentResource {
     /** The EventBridge target, with its retry policy and dead-letter queue. */
-    public readonly target: aws.cloudwatch.EventTarget;
+    public readonly target: cloudwatch.EventTarget;
     /** The dead-letter queue's ARN. */
     public readonly deadLetterQueueArn: pulumi.Output<string>;
     /** The dead-letter queue's URL, to read or redrive its events. */
@@ -81,11 +84,11 @@ export class EventRuleTarget extends pulumi.ComponentResource {
     /** The topic the dead-letter queue's alarms notify. */
     public readonly alarmTopicArn: pulumi.Output<string>;
     /** Lambda target only. */
-    public readonly permission?: aws.lambda.Permission;
+    public readonly permission?: lambda.Permission;
     /** Lambda target with `functionFailureDestination` only. */
-    public readonly eventInvokeConfig?: aws.lambda.FunctionEventInvokeConfig;
+    public readonly eventInvokeConfig?: lambda.FunctionEventInvokeConfig;
     /** SQS target with `targetQueueUrl` only. */
-    public readonly targetQueuePolicy?: aws.sqs.QueuePolicy;
+    public readonly targetQueuePolicy?: sqs.QueuePolicy;
 
     constructor(name: string, args: EventRuleTargetArgs, opts?: pulumi.ComponentResourceOptions) {
         validateEventRuleTargetArgs(name, args);
@@ -103,18 +106,18 @@ export class EventRuleTarget extends pulumi.ComponentResource {
         );
 
         if (args.functionArn !== undefined) {
-            this.permission = new aws.lambda.Permission(
+            this.permission = new lambda.Permission(
                 `${name}-permission`,
                 { function: args.functionArn, action: "lambda:InvokeFunction", principal: "events.amazonaws.com", sourceArn: args.ruleArn },
                 parent,
             );
             if (args.functionFailureDestination ?? d.functionFailureDestination) {
-                const send = new aws.iam.RolePolicy(
+                const send = new iam.RolePolicy(
                     `${name}-failure-policy`,
                     { role: args.functionRoleName!, policy: policyDocument([{ actions: ["sqs:SendMessage"], resources: [dlq.queueArn] }]) },
                     parent,
                 );
-                this.eventInvokeConfig = new aws.lambda.FunctionEventInvokeConfig(
+                this.eventInvokeConfig = new lambda.FunctionEventInvokeConfig(
                     `${name}-invoke-config`,
                     {
                         functionName: args.functionArn,
@@ -128,7 +131,7 @@ export class EventRuleTarget extends pulumi.ComponentResource {
         }
 
         if (args.targetQueueUrl !== undefined) {
-            this.targetQueuePolicy = new aws.sqs.QueuePolicy(
+            this.targetQueuePolicy = new sqs.QueuePolicy(
                 `${name}-target-policy`,
                 {
                     queueUrl: args.targetQueueUrl,
@@ -149,7 +152,7 @@ export class EventRuleTarget extends pulumi.ComponentResource {
             );
         }
         const dependsOn = [this.permission, this.targetQueuePolicy].filter((r): r is NonNullable<typeof r> => r !== undefined);
-        this.target = new aws.cloudwatch.EventTarget(
+        this.target = new cloudwatch.EventTarget(
             `${name}-target`,
             {
                 rule: args.rule,

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import * as iam from "@pulumi/aws/iam";
+import * as lambda from "@pulumi/aws/lambda";
+import type * as awsInputs from "@pulumi/aws/types/input";
 import { ArgumentErrors } from "./lib/argument-errors";
 import { plainString } from "./lib/arns";
 import { assumeRolePolicy } from "./lib/iam";
@@ -55,7 +57,7 @@ const OPERATOR_POLICY_ARN = "arn:aws:iam::aws:policy/AWSLambdaManagedEC2Resource
  */
 export class ManagedInstancesCapacity extends pulumi.ComponentResource {
     /** The Lambda capacity provider. */
-    public readonly capacityProvider: aws.lambda.CapacityProvider;
+    public readonly capacityProvider: lambda.CapacityProvider;
     /** The capacity provider's ARN: give it to a function's `capacityProvider.arn`. */
     public readonly capacityProviderArn: pulumi.Output<string>;
     /** The capacity provider's name. */
@@ -74,13 +76,13 @@ export class ManagedInstancesCapacity extends pulumi.ComponentResource {
         if (args.operatorRoleArn !== undefined) {
             operatorRoleArn = args.operatorRoleArn;
         } else {
-            const role = new aws.iam.Role(`${name}-operator-role`, { assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com") }, parent);
-            dependsOn.push(new aws.iam.RolePolicyAttachment(`${name}-operator-policy`, { role: role.name, policyArn: OPERATOR_POLICY_ARN }, parent));
+            const role = new iam.Role(`${name}-operator-role`, { assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com") }, parent);
+            dependsOn.push(new iam.RolePolicyAttachment(`${name}-operator-policy`, { role: role.name, policyArn: OPERATOR_POLICY_ARN }, parent));
             operatorRoleArn = role.arn;
         }
         const manual = args.targetCpuUtilization !== undefined;
         const requirements = args.architecture !== undefined || args.allowedInstanceTypes !== undefined || args.excludedInstanceTypes !== undefined;
-        this.capacityProvider = new aws.lambda.CapacityProvider(
+        this.capacityProvider = new lambda.CapacityProvider(
             `${name}-provider`,
             {
                 vpcConfig: { subnetIds: args.subnetIds, securityGroupIds: args.securityGroupIds },
@@ -92,7 +94,7 @@ export class ManagedInstancesCapacity extends pulumi.ComponentResource {
                         scalingMode: manual ? "Manual" : "Auto",
                         maxVcpuCount,
                         ...(manual ? { scalingPolicies: [{ predefinedMetricType: "LambdaCapacityProviderAverageCPUUtilization", targetValue: args.targetCpuUtilization! }] } : {}),
-                    } as aws.types.input.lambda.CapacityProviderCapacityProviderScalingConfig,
+                    } as awsInputs.lambda.CapacityProviderCapacityProviderScalingConfig,
                 ],
                 instanceRequirements: requirements
                     ? [
@@ -101,7 +103,7 @@ export class ManagedInstancesCapacity extends pulumi.ComponentResource {
                               ...(args.architecture !== undefined ? { architectures: [args.architecture] } : {}),
                               ...(args.allowedInstanceTypes ? { allowedInstanceTypes: args.allowedInstanceTypes } : {}),
                               ...(args.excludedInstanceTypes ? { excludedInstanceTypes: args.excludedInstanceTypes } : {}),
-                          } as aws.types.input.lambda.CapacityProviderInstanceRequirement,
+                          } as awsInputs.lambda.CapacityProviderInstanceRequirement,
                       ]
                     : undefined,
                 kmsKeyArn: args.kmsKeyArn,

@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import * as apigateway from "@pulumi/aws/apigateway";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as iam from "@pulumi/aws/iam";
+import * as wafv2 from "@pulumi/aws/wafv2";
 import { ArgumentErrors } from "./lib/argument-errors";
 import { withDefaults } from "./lib/defaults";
 import { logRetentionDays } from "./lib/function";
@@ -124,15 +127,15 @@ function visibility(metricName: string) {
  */
 export class ProtectedApi extends pulumi.ComponentResource {
     /** The WAFv2 web ACL: the per-IP rate limit, then the managed rule groups. */
-    public readonly webAcl: aws.wafv2.WebAcl;
+    public readonly webAcl: wafv2.WebAcl;
     /** The web ACL's association with the stage or the AppSync API. */
-    public readonly association: aws.wafv2.WebAclAssociation;
+    public readonly association: wafv2.WebAclAssociation;
     /** The REST API stage (REST API only). */
-    public readonly stage?: aws.apigateway.Stage;
+    public readonly stage?: apigateway.Stage;
     /** The stage's `*` / `*` throttling and metrics (REST API only). */
-    public readonly methodSettings?: aws.apigateway.MethodSettings;
+    public readonly methodSettings?: apigateway.MethodSettings;
     /** The stage's access log group (REST API only). */
-    public readonly accessLogGroup?: aws.cloudwatch.LogGroup;
+    public readonly accessLogGroup?: cloudwatch.LogGroup;
     /** The stage's invoke URL (REST API only). */
     public readonly url?: pulumi.Output<string>;
 
@@ -142,7 +145,7 @@ export class ProtectedApi extends pulumi.ComponentResource {
         const settings = withDefaults(protectedApiDefaults, args);
         const parent = { parent: this };
         const metricPrefix = name.replace(/[^A-Za-z0-9_-]/g, "-");
-        this.webAcl = new aws.wafv2.WebAcl(
+        this.webAcl = new wafv2.WebAcl(
             `${name}-web-acl`,
             {
                 scope: "REGIONAL",
@@ -174,8 +177,8 @@ export class ProtectedApi extends pulumi.ComponentResource {
         if (settings.restApiId !== undefined) {
             const dependsOn: pulumi.Resource[] = [];
             if (settings.createAccountLoggingRole) dependsOn.push(this.accountLoggingRole(name));
-            this.accessLogGroup = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: settings.accessLogRetentionInDays }, parent);
-            this.stage = new aws.apigateway.Stage(
+            this.accessLogGroup = new cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: settings.accessLogRetentionInDays }, parent);
+            this.stage = new apigateway.Stage(
                 `${name}-stage`,
                 {
                     restApi: settings.restApiId,
@@ -186,7 +189,7 @@ export class ProtectedApi extends pulumi.ComponentResource {
                 },
                 { parent: this, dependsOn },
             );
-            this.methodSettings = new aws.apigateway.MethodSettings(
+            this.methodSettings = new apigateway.MethodSettings(
                 `${name}-throttling`,
                 {
                     restApi: settings.restApiId,
@@ -205,7 +208,7 @@ export class ProtectedApi extends pulumi.ComponentResource {
         } else {
             protectedArn = settings.appSyncApiArn!;
         }
-        this.association = new aws.wafv2.WebAclAssociation(`${name}-waf`, { resourceArn: protectedArn, webAclArn: this.webAcl.arn }, parent);
+        this.association = new wafv2.WebAclAssociation(`${name}-waf`, { resourceArn: protectedArn, webAclArn: this.webAcl.arn }, parent);
         this.registerOutputs({
             webAcl: this.webAcl,
             association: this.association,
@@ -216,17 +219,17 @@ export class ProtectedApi extends pulumi.ComponentResource {
         });
     }
 
-    private accountLoggingRole(name: string): aws.apigateway.Account {
-        const role = new aws.iam.Role(
+    private accountLoggingRole(name: string): apigateway.Account {
+        const role = new iam.Role(
             `${name}-apigateway-logs-role`,
             { assumeRolePolicy: assumeRolePolicy("apigateway.amazonaws.com") },
             { parent: this },
         );
-        const attachment = new aws.iam.RolePolicyAttachment(
+        const attachment = new iam.RolePolicyAttachment(
             `${name}-apigateway-logs-policy`,
             { role: role.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs" },
             { parent: this },
         );
-        return new aws.apigateway.Account(`${name}-apigateway-account`, { cloudwatchRoleArn: role.arn }, { parent: this, dependsOn: [attachment] });
+        return new apigateway.Account(`${name}-apigateway-account`, { cloudwatchRoleArn: role.arn }, { parent: this, dependsOn: [attachment] });
     }
 }

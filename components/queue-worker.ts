@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as iam from "@pulumi/aws/iam";
+import * as lambda from "@pulumi/aws/lambda";
+import * as sqs from "@pulumi/aws/sqs";
 import { ArgumentErrors } from "./lib/argument-errors";
 import { createFunction, functionDefaults, validateFunctionArgs, type FunctionArgs } from "./lib/function";
 import { DeadLetterQueue, deadLetterQueueDefaults, validateDeadLetterQueueArgs, type DeadLetterQueueArgs } from "./dead-letter-queue";
@@ -82,15 +85,15 @@ export function minimumVisibilityTimeout(functionTimeout: number, batchingWindow
  */
 export class QueueWorker extends pulumi.ComponentResource {
     /** The source queue (`<name>-queue`): send the work here. */
-    public readonly queue: aws.sqs.Queue;
+    public readonly queue: sqs.Queue;
     /** The Lambda function that works the queue. */
-    public readonly function: aws.lambda.Function;
+    public readonly function: lambda.Function;
     /** The function's execution role. */
-    public readonly role: aws.iam.Role;
+    public readonly role: iam.Role;
     /** The function's log group. */
-    public readonly logGroup: aws.cloudwatch.LogGroup;
+    public readonly logGroup: cloudwatch.LogGroup;
     /** The SQS event source mapping from the queue to the function. */
-    public readonly eventSourceMapping: aws.lambda.EventSourceMapping;
+    public readonly eventSourceMapping: lambda.EventSourceMapping;
     /** The source queue's ARN. */
     public readonly queueArn: pulumi.Output<string>;
     /** The source queue's URL, for senders. */
@@ -116,7 +119,7 @@ export class QueueWorker extends pulumi.ComponentResource {
             { ...args.deadLetterQueue, fifo: settings.fifo, sourceQueueArns: undefined },
             parent,
         );
-        this.queue = new aws.sqs.Queue(
+        this.queue = new sqs.Queue(
             `${name}-queue`,
             {
                 fifoQueue: settings.fifo || undefined,
@@ -141,7 +144,7 @@ export class QueueWorker extends pulumi.ComponentResource {
             ],
             this,
         );
-        this.eventSourceMapping = new aws.lambda.EventSourceMapping(
+        this.eventSourceMapping = new lambda.EventSourceMapping(
             `${name}-mapping`,
             {
                 eventSourceArn: this.queue.arn,

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import * as lambda from "@pulumi/aws/lambda";
+import * as sns from "@pulumi/aws/sns";
+import * as sqs from "@pulumi/aws/sqs";
 import { ArgumentErrors } from "./lib/argument-errors";
 import { arnService, isFifoArn, plainString } from "./lib/arns";
 import { DeadLetterQueue, validateDeadLetterQueueArgs, type DeadLetterQueueArgs } from "./dead-letter-queue";
@@ -53,7 +55,7 @@ export const subscriptionProtocols = ["sqs", "lambda", "https", "http", "email",
  */
 export class ReliableSubscription extends pulumi.ComponentResource {
     /** The SNS subscription, with its redrive policy to the dead-letter queue. */
-    public readonly subscription: aws.sns.TopicSubscription;
+    public readonly subscription: sns.TopicSubscription;
     /** The subscription's ARN. */
     public readonly subscriptionArn: pulumi.Output<string>;
     /** The dead-letter queue's ARN. */
@@ -63,9 +65,9 @@ export class ReliableSubscription extends pulumi.ComponentResource {
     /** The topic the dead-letter queue's alarms notify. */
     public readonly alarmTopicArn: pulumi.Output<string>;
     /** `lambda` protocol only. */
-    public readonly permission?: aws.lambda.Permission;
+    public readonly permission?: lambda.Permission;
     /** `sqs` protocol with `endpointQueueUrl` only. */
-    public readonly endpointQueuePolicy?: aws.sqs.QueuePolicy;
+    public readonly endpointQueuePolicy?: sqs.QueuePolicy;
 
     constructor(name: string, args: ReliableSubscriptionArgs, opts?: pulumi.ComponentResourceOptions) {
         validateReliableSubscriptionArgs(name, args);
@@ -83,14 +85,14 @@ export class ReliableSubscription extends pulumi.ComponentResource {
             parent,
         );
         if (args.protocol === "lambda" && (args.grantLambdaInvoke ?? true)) {
-            this.permission = new aws.lambda.Permission(
+            this.permission = new lambda.Permission(
                 `${name}-permission`,
                 { function: args.endpoint, action: "lambda:InvokeFunction", principal: "sns.amazonaws.com", sourceArn: args.topicArn },
                 parent,
             );
         }
         if (args.protocol === "sqs" && args.endpointQueueUrl !== undefined) {
-            this.endpointQueuePolicy = new aws.sqs.QueuePolicy(
+            this.endpointQueuePolicy = new sqs.QueuePolicy(
                 `${name}-endpoint-policy`,
                 {
                     queueUrl: args.endpointQueueUrl,
@@ -111,7 +113,7 @@ export class ReliableSubscription extends pulumi.ComponentResource {
             );
         }
         const dependsOn = [this.permission, this.endpointQueuePolicy].filter((r): r is NonNullable<typeof r> => r !== undefined);
-        this.subscription = new aws.sns.TopicSubscription(
+        this.subscription = new sns.TopicSubscription(
             `${name}-subscription`,
             {
                 topic: args.topicArn,

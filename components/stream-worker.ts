@@ -1,5 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as iam from "@pulumi/aws/iam";
+import * as lambda from "@pulumi/aws/lambda";
+import * as s3 from "@pulumi/aws/s3";
+import * as sns from "@pulumi/aws/sns";
 import { DeadLetterQueue, validateDeadLetterQueueArgs, type DeadLetterQueueArgs } from "./dead-letter-queue";
 import { ArgumentErrors } from "./lib/argument-errors";
 import { arnService, destinationStatements, plainString } from "./lib/arns";
@@ -169,23 +173,23 @@ function isJsonObject(text: unknown): boolean {
  */
 export class StreamWorker extends pulumi.ComponentResource {
     /** The Lambda function that reads the stream. */
-    public readonly function: aws.lambda.Function;
+    public readonly function: lambda.Function;
     /** The function's execution role. */
-    public readonly role: aws.iam.Role;
+    public readonly role: iam.Role;
     /** The function's log group. */
-    public readonly logGroup: aws.cloudwatch.LogGroup;
+    public readonly logGroup: cloudwatch.LogGroup;
     /** The event source mapping from the stream to the function. */
-    public readonly mapping: aws.lambda.EventSourceMapping;
+    public readonly mapping: lambda.EventSourceMapping;
     /** Where records the function gives up on go. */
     public readonly failureDestinationArn: pulumi.Output<string>;
     /** The created failure bucket (`failureDestination: "s3"`, the default, without `failureDestinationArn`). */
-    public readonly failureBucket?: aws.s3.Bucket;
+    public readonly failureBucket?: s3.Bucket;
     /** The created failure queue's URL (`failureDestination: "sqs"`), for redriving. */
     public readonly failureQueueUrl?: pulumi.Output<string>;
     /** The topic the alarms notify: `alarmTopicArn`, or the topic created for them. */
     public readonly alarmTopicArn: pulumi.Output<string>;
     /** Fires when the function falls behind: the iterator age stays above `iteratorAgeAlarmSeconds` for 5 minutes. */
-    public readonly iteratorAgeAlarm: aws.cloudwatch.MetricAlarm;
+    public readonly iteratorAgeAlarm: cloudwatch.MetricAlarm;
 
     constructor(name: string, args: StreamWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
         const errors = new ArgumentErrors("StreamWorker", name);
@@ -195,7 +199,7 @@ export class StreamWorker extends pulumi.ComponentResource {
         const settings = withDefaults(streamWorkerDefaults, args);
         const parent = { parent: this };
 
-        this.alarmTopicArn = settings.alarmTopicArn !== undefined ? pulumi.output(settings.alarmTopicArn) : new aws.sns.Topic(`${name}-alarms`, {}, parent).arn;
+        this.alarmTopicArn = settings.alarmTopicArn !== undefined ? pulumi.output(settings.alarmTopicArn) : new sns.Topic(`${name}-alarms`, {}, parent).arn;
 
         let failureArn: pulumi.Output<string>;
         if (settings.failureDestinationArn !== undefined) {
@@ -216,7 +220,7 @@ export class StreamWorker extends pulumi.ComponentResource {
         this.role = parts.role;
         this.logGroup = parts.logGroup;
 
-        this.mapping = new aws.lambda.EventSourceMapping(
+        this.mapping = new lambda.EventSourceMapping(
             `${name}-mapping`,
             {
                 eventSourceArn: settings.streamArn,
@@ -235,7 +239,7 @@ export class StreamWorker extends pulumi.ComponentResource {
             { parent: this, dependsOn: [parts.rolePolicy] },
         );
 
-        this.iteratorAgeAlarm = new aws.cloudwatch.MetricAlarm(
+        this.iteratorAgeAlarm = new cloudwatch.MetricAlarm(
             `${name}-iterator-age`,
             {
                 namespace: "AWS/Lambda",
@@ -268,22 +272,22 @@ export class StreamWorker extends pulumi.ComponentResource {
     }
 
     /** A private bucket with expiry; new objects are announced (EventBridge) and alarmed on through S3 request metrics. */
-    private createFailureBucket(name: string, retentionDays: number): aws.s3.Bucket {
+    private createFailureBucket(name: string, retentionDays: number): s3.Bucket {
         const parent = { parent: this };
-        const bucket = new aws.s3.Bucket(`${name}-failures`, { forceDestroy: false }, parent);
-        new aws.s3.BucketPublicAccessBlock(
+        const bucket = new s3.Bucket(`${name}-failures`, { forceDestroy: false }, parent);
+        new s3.BucketPublicAccessBlock(
             `${name}-failures-private`,
             { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
             parent,
         );
-        new aws.s3.BucketLifecycleConfiguration(
+        new s3.BucketLifecycleConfiguration(
             `${name}-failures-expiry`,
             { bucket: bucket.id, rules: [{ id: "expire-failed-records", status: "Enabled", filter: {}, expiration: { days: retentionDays } }] },
             parent,
         );
-        new aws.s3.BucketNotification(`${name}-failures-notification`, { bucket: bucket.id, eventbridge: true }, parent);
-        const metric = new aws.s3.BucketMetric(`${name}-failures-metric`, { bucket: bucket.id, name: FAILURE_WRITES_FILTER }, parent);
-        new aws.cloudwatch.MetricAlarm(
+        new s3.BucketNotification(`${name}-failures-notification`, { bucket: bucket.id, eventbridge: true }, parent);
+        const metric = new s3.BucketMetric(`${name}-failures-metric`, { bucket: bucket.id, name: FAILURE_WRITES_FILTER }, parent);
+        new cloudwatch.MetricAlarm(
             `${name}-failures-alarm`,
             {
                 namespace: "AWS/S3",

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as dynamodb from "@pulumi/aws/dynamodb";
 import { ArgumentErrors } from "./lib/argument-errors";
 import { arnService, plainString } from "./lib/arns";
 import { withDefaults } from "./lib/defaults";
@@ -135,7 +136,7 @@ function validate(name: string, args: TransactionalOutboxArgs | undefined) {
  */
 export class TransactionalOutbox extends pulumi.ComponentResource {
     /** The outbox table: write each event here, in the same transaction as the state change. */
-    public readonly table: aws.dynamodb.Table;
+    public readonly table: dynamodb.Table;
     /** The table's name. */
     public readonly tableName: pulumi.Output<string>;
     /** The table's ARN, to let the writers put items. */
@@ -161,7 +162,7 @@ export class TransactionalOutbox extends pulumi.ComponentResource {
 
         const attributes = [{ name: settings.hashKey, type: "S" }];
         if (settings.rangeKey !== undefined) attributes.push({ name: settings.rangeKey, type: settings.rangeKeyType });
-        this.table = new aws.dynamodb.Table(
+        this.table = new dynamodb.Table(
             `${name}-table`,
             {
                 name: settings.tableName,
@@ -184,7 +185,7 @@ export class TransactionalOutbox extends pulumi.ComponentResource {
             environment = { OUTBOX_TOPIC_ARN: this.topicArn };
             publish = { actions: ["sns:Publish"], resources: [this.topicArn] };
         } else {
-            this.eventBusArn = settings.eventBusArn !== undefined ? pulumi.output(settings.eventBusArn) : new aws.cloudwatch.EventBus(`${name}-bus`, {}, parent).arn;
+            this.eventBusArn = settings.eventBusArn !== undefined ? pulumi.output(settings.eventBusArn) : new cloudwatch.EventBus(`${name}-bus`, {}, parent).arn;
             // PutEvents takes the bus ARN as its name; the ARN also scopes the permission.
             environment = { OUTBOX_EVENT_BUS_NAME: this.eventBusArn, OUTBOX_EVENT_SOURCE: settings.eventSource };
             publish = { actions: ["events:PutEvents"], resources: [this.eventBusArn] };

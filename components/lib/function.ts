@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as iam from "@pulumi/aws/iam";
+import * as lambda from "@pulumi/aws/lambda";
 import { MANAGED_INSTANCES_MINIMUM_MB, managedInstancesRuntimeProblem } from "../../policies/lib/lambda-kinds";
 import type { ArgumentErrors } from "./argument-errors";
 import { isLambdaRuntime, lambdaArchitectures } from "./validate";
@@ -54,7 +56,7 @@ export interface FunctionSettings {
 /** Runs the function on Lambda Managed Instances: EC2 capacity that Lambda manages through a capacity provider. */
 export interface CapacityProviderArgs {
     /**
-     * ARN of the `aws.lambda.CapacityProvider` (e.g. a `ManagedInstancesCapacity`'s `capacityProviderArn`). Required;
+     * ARN of the `lambda.CapacityProvider` (e.g. a `ManagedInstancesCapacity`'s `capacityProviderArn`). Required;
      * when known at construction, it must look like `arn:aws:lambda:<region>:<account>:capacity-provider:<name>`.
      */
     arn: pulumi.Input<string>;
@@ -191,11 +193,11 @@ function validateCapacityProvider(errors: ArgumentErrors, argument: string, args
 }
 
 export interface FunctionParts {
-    role: aws.iam.Role;
+    role: iam.Role;
     /** The role's inline policy; depend on it before anything that needs the permissions (event source mappings). */
-    rolePolicy: aws.iam.RolePolicy;
-    logGroup: aws.cloudwatch.LogGroup;
-    function: aws.lambda.Function;
+    rolePolicy: iam.RolePolicy;
+    logGroup: cloudwatch.LogGroup;
+    function: lambda.Function;
     /** The args with defaults applied. */
     settings: ResolvedFunctionArgs;
 }
@@ -211,12 +213,12 @@ export function createFunction(
     componentStatements: pulumi.Input<PolicyStatementArgs>[],
     parent: pulumi.Resource,
     /** Function arguments the component sets itself (a durable config, a dead-letter target). */
-    extra: Partial<aws.lambda.FunctionArgs> = {},
+    extra: Partial<lambda.FunctionArgs> = {},
 ): FunctionParts {
     const settings = resolveFunctionArgs(args);
     const opts = { parent };
-    const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com") }, opts);
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: settings.logRetentionInDays }, opts);
+    const role = new iam.Role(`${name}-role`, { assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com") }, opts);
+    const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: settings.logRetentionInDays }, opts);
     const statements: pulumi.Input<PolicyStatementArgs>[] = [
         { actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [pulumi.interpolate`${logGroup.arn}:*`] },
         // X-Ray has no resource-level permissions for these actions: "*" is the only valid resource.
@@ -224,8 +226,8 @@ export function createFunction(
         ...componentStatements,
         ...(settings.policyStatements ?? []),
     ];
-    const rolePolicy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policyDocument(statements) }, opts);
-    const fn = new aws.lambda.Function(
+    const rolePolicy = new iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policyDocument(statements) }, opts);
+    const fn = new lambda.Function(
         `${name}-function`,
         {
             code: settings.code,
@@ -251,7 +253,7 @@ export function createFunction(
 }
 
 /** Lambda launches instances for a published version; an unqualified invocation reaches `$LATEST.PUBLISHED`. */
-function managedInstancesSettings(provider: CapacityProviderArgs | undefined): Partial<aws.lambda.FunctionArgs> {
+function managedInstancesSettings(provider: CapacityProviderArgs | undefined): Partial<lambda.FunctionArgs> {
     if (!provider) return {};
     return {
         capacityProviderConfig: {

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
+import * as ts from "typescript";
 import * as pkg from "../../index";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -104,5 +105,45 @@ describe("component provider schema", () => {
         const result = await provider.construct("cost", `${PACKAGE}:index:CostGuardrails`, { monthlyLimit: 100, emails: ["ops@example.com"] }, {});
         expect(await new Promise((resolve) => pulumi.output(result.urn).apply(resolve))).toContain(`${PACKAGE}:index:CostGuardrails::cost`);
         expect(Object.keys(result.state)).toEqual(expect.arrayContaining(["budget"]));
+    });
+});
+
+/** The files and options of a tsconfig, read as TypeScript reads it (what analyzer.js does with the package's). */
+function parsedConfig(file: string): ts.ParsedCommandLine {
+    const { config, error } = ts.readConfigFile(file, ts.sys.readFile);
+    if (error) throw new Error(ts.flattenDiagnosticMessageText(error.messageText, "\n"));
+    return ts.parseJsonConfigFileContent(config, ts.sys, path.dirname(file));
+}
+
+describe("what the component host reads", () => {
+    // The host's schema inference (@pulumi/pulumi provider/experimental/analyzer.js, the Analyzer constructor) makes a
+    // TypeScript program of every file tsconfig.json lists, on the first GetSchema or Construct of each provider
+    // process. With the tests listed and `import * as aws from "@pulumi/aws"` in the components, that program read 4,365
+    // files (2,714 of them @pulumi/aws declarations) in 6.5 CPU-s; as below, 1,694 files in 4.1 CPU-s.
+    const relative = (file: string) => path.relative(ROOT, file).split(path.sep).join("/");
+
+    test("tsconfig.json lists the package's sources only: no test, program, bench or script", () => {
+        const files = parsedConfig(path.join(ROOT, "tsconfig.json")).fileNames.map(relative);
+        expect(files).toContain("index.ts");
+        expect(files.filter((f) => f !== "index.ts" && !/^(components|checker|testing)\//.test(f))).toEqual([]);
+    });
+
+    test("the components import @pulumi/aws by service, so the program reads only those services' declarations", () => {
+        const sources = fs.readdirSync(path.join(ROOT, "components"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
+        const whole = sources.filter((f) => /from "@pulumi\/aws"/.test(fs.readFileSync(path.join(ROOT, "components", f), "utf8")));
+        expect(whole).toEqual([]);
+    });
+
+    test("the folders outside the package have a tsconfig.json of their own for editors, with the package's options, and together they hold what `npm run typecheck` checks", () => {
+        const root = parsedConfig(path.join(ROOT, "tsconfig.json"));
+        const covered = new Set(root.fileNames);
+        for (const folder of ["tests", "app", "examples", "bench", "scripts"]) {
+            const own = parsedConfig(path.join(ROOT, folder, "tsconfig.json"));
+            expect({ folder, options: own.options }).toEqual({ folder, options: root.options });
+            own.fileNames.forEach((f) => covered.add(f));
+        }
+        const checked = parsedConfig(path.join(ROOT, "tsconfig.typecheck.json")).fileNames;
+        expect(checked.filter((f) => !covered.has(f)).map(relative)).toEqual([]);
+        expect([...covered].filter((f) => !checked.includes(f)).map(relative)).toEqual([]);
     });
 });
