@@ -5,7 +5,8 @@
  *   here from the repository root, with the exit code the README promises, one at a time (two at once would
  *   need a second running pack, which costs more CPU than the wait it saves), a report it writes with --output
  *   going to a folder of its own; `npx serverless-guardrails` runs the bin npx resolves it to (a test asks npx,
- *   once), which spares each line npm's own start (about 1 CPU-s);
+ *   once), and `npm run <script>` runs package.json's script, which spares each line npm's own start (about 1 CPU-s);
+ *   two lines that come to the same command (`npm run check` and `npx serverless-guardrails check`) run it once;
  * - `cd policies`, `npm install` and `npm run build` (the publishing steps) run in a copy of policies/ alone in
  *   tests/package (`npm run test:package`, which .ci/run calls after `npm test`): building here would empty the
  *   policies/bin that suites running beside this one start the pack from;
@@ -24,19 +25,20 @@ const run = promisify(execFile);
 const root = path.join(__dirname, "..", "..");
 const OWN_BIN = path.join(root, "bin", "serverless-guardrails.js");
 const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+const scripts: Record<string, string> = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts;
 
 function commandLines(): string[] {
     const lines: string[] = [];
     for (const block of readme.matchAll(/```(sh|yaml)\n([\s\S]*?)```/g)) {
         for (const raw of block[2].split("\n")) {
             const line = raw.replace(/^\s*-?\s*run:\s*/, "").replace(/\s+#.*$/, "").trim();
-            if (/^(npx|npm|pulumi|cd)\b/.test(line)) lines.push(line);
+            if (/^(npx|npm|pulumi|cd)\b/.test(line)) lines.push(...line.split(/\s*&&\s*/));
         }
     }
     return lines;
 }
 
-const coveredByCi = new Set(["npm ci && npm run check", "npm test", "npm ci"]);
+const coveredByCi = new Set(["npm test", "npm ci"]);
 const coveredByPackageTest = new Set(["cd policies", "npm install", "npm run build"]);
 const needsPulumiCli = (line: string) => line.startsWith("pulumi ");
 
@@ -47,17 +49,38 @@ interface Ran {
     outputs: Map<string, string>;
 }
 
-async function runLine(line: string): Promise<Ran> {
+/**
+ * The command a line runs: for `npx serverless-guardrails`, the bin npx resolves it to (see "npx finds this package's
+ * own bin"); for `npm run <script>`, package.json's script, with `node bin/serverless-guardrails.js` as that bin.
+ */
+function commandOf(words: string[]): string[] {
+    if (words[0] === "npx" && words[1] === "serverless-guardrails") return [OWN_BIN, ...words.slice(2)];
+    if (words[0] !== "npm" || words[1] !== "run") return words;
+    const script = scripts[words[2]];
+    if (script === undefined) throw new Error(`package.json has no script ${words[2]}`);
+    const command = [...script.split(/\s+/), ...words.slice(3)];
+    return command[0] === "node" && command[1] === "bin/serverless-guardrails.js" ? [OWN_BIN, ...command.slice(2)] : command;
+}
+
+const ranCommands = new Map<string, Promise<Ran>>();
+
+/** Runs a line's command, once for every line that comes to the same command. */
+function runLine(line: string): Promise<Ran> {
     const words = line.replace(/\s*>\s*\S+$/, "").split(/\s+/);
+    const command = commandOf(words);
+    const key = JSON.stringify(command.map((word, i) => (command[i - 1] === "--output" ? path.basename(word) : word)));
+    if (!ranCommands.has(key)) ranCommands.set(key, runCommand(command));
+    return ranCommands.get(key)!;
+}
+
+async function runCommand(words: string[]): Promise<Ran> {
     const outputDir = fs.mkdtempSync(path.join(os.tmpdir(), "sg-readme-"));
     const outputs = new Map<string, string>();
-    const [command, ...rest] = words.map((word, i) => {
+    const [file, ...args] = words.map((word, i) => {
         if (words[i - 1] !== "--output") return word;
         outputs.set(word, path.join(outputDir, path.basename(word)));
         return outputs.get(word)!;
     });
-    // What npx runs for `npx serverless-guardrails` (see "npx finds this package's own bin").
-    const [file, args] = command === "npx" && rest[0] === "serverless-guardrails" ? [OWN_BIN, rest.slice(1)] : [command, rest];
     const read = () => new Map([...outputs].filter(([, at]) => fs.existsSync(at)).map(([name, at]) => [name, fs.readFileSync(at, "utf8")]));
     try {
         const { stdout } = await run(file, args, { cwd: root, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
