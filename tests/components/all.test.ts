@@ -20,6 +20,7 @@ import "./pack.tests";
 import "./protected-api.tests";
 import "./public-docs.tests";
 import "./queue-worker.tests";
+import "./recorder.tests";
 import "./reliable-subscription.tests";
 import "./stream-worker.tests";
 import "./transactional-outbox.tests";

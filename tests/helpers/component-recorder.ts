@@ -35,9 +35,16 @@ export function valueOf<T>(value: pulumi.Input<T> | undefined): Promise<T> {
     return new Promise((resolve) => pulumi.output(value as pulumi.Input<T>).apply((v) => resolve(v as T)));
 }
 
-/** Waits until every registration the program started has reached the mock. */
-export function settle(): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, 50));
+/**
+ * Waits until every registration the program started has reached the mock: Pulumi's runtime counts each one as an
+ * outstanding RPC until the monitor answers (settings.ts rpcKeepAlive), and `waitForRPCs` waits for them all, and for
+ * those started meanwhile. A turn of the event loop between two waits lets registrations made in callbacks start.
+ */
+export async function settle(): Promise<void> {
+    for (let turn = 0; turn < 2; turn++) {
+        await pulumi.runtime.waitForRPCs();
+        await new Promise((resolve) => setImmediate(resolve));
+    }
 }
 
 export function byType(registered: Registered[], type: string): Registered[] {
