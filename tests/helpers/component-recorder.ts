@@ -35,14 +35,19 @@ export function valueOf<T>(value: pulumi.Input<T> | undefined): Promise<T> {
     return new Promise((resolve) => pulumi.output(value as pulumi.Input<T>).apply((v) => resolve(v as T)));
 }
 
+/** @pulumi/pulumi runtime/settings.ts: internal (not in its declarations), so reached through a cast, with a fallback. */
+const { waitForRPCs } = pulumi.runtime as { waitForRPCs?: () => Promise<void> };
+
 /**
  * Waits until every registration the program started has reached the mock: Pulumi's runtime counts each one as an
- * outstanding RPC until the monitor answers (settings.ts rpcKeepAlive), and `waitForRPCs` waits for them all, and for
- * those started meanwhile. A turn of the event loop between two waits lets registrations made in callbacks start.
+ * outstanding RPC until the monitor answers (rpcKeepAlive), and `waitForRPCs` waits for them all, and for those started
+ * meanwhile; a turn of the event loop between two waits lets registrations made in callbacks start. Without it (a
+ * @pulumi/pulumi that no longer has it), a fixed 50 ms. tests/components/recorder.tests.ts fails if this returns early.
  */
 export async function settle(): Promise<void> {
+    if (typeof waitForRPCs !== "function") return new Promise((resolve) => setTimeout(resolve, 50));
     for (let turn = 0; turn < 2; turn++) {
-        await pulumi.runtime.waitForRPCs();
+        await waitForRPCs();
         await new Promise((resolve) => setImmediate(resolve));
     }
 }
