@@ -108,6 +108,15 @@ describe("config validation", () => {
         expect(problems).toHaveLength(4);
     });
 
+    it("judges each reconcile on its own values, with a pack answer read again (its schemas compiled once, by their text)", () => {
+        const again = (): AnalyzerInfo => structuredClone(info);
+        const bad = { memory: { properties: { minimumMb: 64 } }, ...withPrefix };
+        const first = problemsOf(() => reconcileConfig(again(), bad)).map((p) => `${p.policy} ${p.property}`);
+        expect(reconcileConfig(again(), withPrefix).memory.properties).toEqual({ minimumMb: 128, allowDefault: false, waivers: [] });
+        expect(problemsOf(() => reconcileConfig(again(), bad)).map((p) => `${p.policy} ${p.property}`)).toEqual(first);
+        expect(first).toEqual(["memory minimumMb"]);
+    });
+
     it("rejects a policy name the pack does not have, naming the pack's policies", () => {
         const problems = problemsOf(() => reconcileConfig(info, { memroy: { enforcementLevel: "advisory" }, ...withPrefix }, "cfg.json"));
         expect(problems).toEqual([
