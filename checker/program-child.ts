@@ -4,6 +4,7 @@
  * open handles, a hang, a crash) ends this process only; the parent learns why from the IPC messages, or, when
  * the process ends before it could answer, from one line this process writes to file descriptor 3 on exit.
  */
+import "./typescript-code-cache-preload";
 import * as fs from "fs";
 import * as path from "path";
 import { Worker } from "worker_threads";
