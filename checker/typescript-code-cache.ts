@@ -17,10 +17,14 @@ import Module = require("module");
 import * as path from "path";
 import * as vm from "vm";
 import type * as ts from "typescript";
+import { prune } from "./transpile-cache";
 
 export const COMPILE_CACHE_ENV = "SERVERLESS_GUARDRAILS_COMPILE_CACHE";
 const WRAPPER_PARAMETERS = ["exports", "require", "module", "__filename", "__dirname"];
 const TYPESCRIPT_COMPILER = /[\\/]typescript[\\/]lib[\\/]typescript\.js$/;
+/** An entry is about 2.3 MB, one per TypeScript version and set of Node flags: past this, the least recently used go. */
+const MAX_BYTES = 32 * 2 ** 20;
+const PRUNED_BYTES = 24 * 2 ** 20;
 
 /** What the cache did in this process: `hit` (compiled from the cache), `stored`, or `not stored` (and why). */
 export const typeScriptCodeCache: { outcome?: string } = {};
@@ -82,6 +86,16 @@ function read(file: string): Buffer | undefined {
     }
 }
 
+/** Marks an entry as used now, for pruning (least recently used first). */
+function touch(file: string) {
+    try {
+        const now = new Date();
+        fs.utimesSync(file, now, now);
+    } catch {
+        // pruned meanwhile: it is stored again next time
+    }
+}
+
 /** V8's code for `source`, written whole or not at all (another process may read the file at the same time). */
 function store(file: string, source: string, filename: string) {
     const partial = `${file}.${process.pid}.tmp`;
@@ -91,6 +105,7 @@ function store(file: string, source: string, filename: string) {
         fs.writeFileSync(partial, made.cachedData);
         fs.renameSync(partial, file);
         typeScriptCodeCache.outcome = "stored";
+        prune(path.dirname(file), MAX_BYTES, PRUNED_BYTES);
     } catch {
         fs.rmSync(partial, { force: true });
     }
@@ -124,6 +139,7 @@ export function useTypeScriptCodeCache(): void {
                 const wrapper = vm.compileFunction(content, WRAPPER_PARAMETERS, { filename, cachedData }) as Function & { cachedDataRejected?: boolean };
                 if (!wrapper.cachedDataRejected) {
                     typeScriptCodeCache.outcome = "hit";
+                    touch(entry);
                     return wrapper.call(this.exports, this.exports, requireFor(this), this, filename, path.dirname(filename));
                 }
                 fs.rmSync(entry, { force: true });

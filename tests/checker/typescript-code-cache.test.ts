@@ -57,8 +57,12 @@ describe("the TypeScript compiler from the code cache", () => {
         const first = probe(cache);
         expect(first).toMatchObject({ loadedBefore: false, outcome: "stored", version: ts.version });
         expect(entries(cache)).toHaveLength(1);
+        // A hit marks the entry used (the folder is pruned least recently used first, past 32 MB).
+        const entry = path.join(cache, entries(cache)[0]);
+        fs.utimesSync(entry, new Date(2020, 0, 1), new Date(2020, 0, 1));
         const second = probe(cache);
         expect(second.outcome).toBe("hit");
+        expect(fs.statSync(entry).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
         expect(second.frame).toMatch(/typescript\.js:\d+:\d+\)?$/);
         expect({ frame: second.frame, transpiled: second.transpiled }).toEqual({ frame: first.frame, transpiled: first.transpiled });
         expect(second.transpiled).toContain("exports.default = x;");
