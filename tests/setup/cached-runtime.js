@@ -60,6 +60,8 @@ function read(file) {
     }
 }
 
+let pruned = false;
+
 /** Written whole or not at all: the other worker may read the file at the same time. */
 function write(file, data) {
     try {
@@ -69,6 +71,19 @@ function write(file, data) {
         fs.renameSync(partial, file);
     } catch {
         // A cache that cannot be written only costs the next run the compile.
+    }
+    if (!pruned) {
+        pruned = true;
+        pruneOldest();
+    }
+}
+
+/** Each edit of a file adds an entry: past 128 MB the oldest go, with the checker's transpile-cache pruning (built). */
+function pruneOldest() {
+    try {
+        require(path.join(__dirname, "..", "..", "dist", "checker", "transpile-cache.js")).prune(CACHE, 128 * 2 ** 20, 96 * 2 ** 20);
+    } catch {
+        // dist/ not built: pruned on a later run
     }
 }
 
