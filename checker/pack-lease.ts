@@ -30,6 +30,30 @@ function realpath(dir: string): string {
     }
 }
 
+/**
+ * A pack still starting: its RunningPack (as JSON) appears in `readyFile` once it listens. The test run lists the
+ * second pack of each folder so, for the suites to start while it does.
+ */
+export interface StartingPack {
+    dir: string;
+    lock: string;
+    readyFile: string;
+}
+
+function isStartingPack(value: any): value is StartingPack {
+    return value !== null && typeof value === "object" && typeof value.dir === "string" && typeof value.lock === "string" && typeof value.readyFile === "string";
+}
+
+/** A starting pack's RunningPack, once its ready file holds one. */
+function ready(pack: StartingPack): RunningPack | undefined {
+    try {
+        const running = JSON.parse(fs.readFileSync(pack.readyFile, "utf8"));
+        return isRunningPack(running) && running.dir === pack.dir && running.lock === pack.lock ? running : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
 function isRunningPack(value: any): value is RunningPack {
     return (
         value !== null &&
@@ -41,7 +65,10 @@ function isRunningPack(value: any): value is RunningPack {
     );
 }
 
-/** The running packs of `dir` that the environment lists; none when the variable is unset or not a list of packs. */
+/**
+ * The running packs of `dir` that the environment lists (a starting one once it is ready); none when the variable
+ * is unset or not a list of packs.
+ */
 export function runningPacksOf(dir: string, env: NodeJS.ProcessEnv = process.env): RunningPack[] {
     const text = env[RUNNING_PACKS_ENV];
     if (!text) return [];
@@ -53,7 +80,8 @@ export function runningPacksOf(dir: string, env: NodeJS.ProcessEnv = process.env
     }
     if (!Array.isArray(list)) return [];
     const wanted = realpath(dir);
-    return list.filter(isRunningPack).filter((pack) => realpath(pack.dir) === wanted);
+    const packs = list.flatMap((item) => (isRunningPack(item) ? [item] : isStartingPack(item) ? [ready(item)].filter((p) => p !== undefined) : []));
+    return packs.filter((pack) => realpath(pack.dir) === wanted);
 }
 
 function isAlive(pid: number): boolean {

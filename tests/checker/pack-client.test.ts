@@ -220,6 +220,22 @@ describe("a running pack listed in " + RUNNING_PACKS_ENV, () => {
         expect(running.isRunning).toBe(true);
     });
 
+    it("a pack listed as still starting is used once its ready file names it; until then a client starts its own", async () => {
+        const readyFile = path.join(tempDir("sg-lease-"), "pack.ready");
+        const listed = process.env[RUNNING_PACKS_ENV];
+        process.env[RUNNING_PACKS_ENV] = JSON.stringify([{ dir: running.packDir, lock, readyFile }]);
+        try {
+            expect(runningPacksOf(dir)).toEqual([]);
+            await expectOwnPack(await PackClient.start(dir));
+            fs.writeFileSync(readyFile, JSON.stringify(runningPackOf(running, lock)));
+            const client = await PackClient.start(dir);
+            expect([client.usesRunningPack, client.pid]).toEqual([true, running.pid]);
+            await client.close();
+        } finally {
+            process.env[RUNNING_PACKS_ENV] = listed;
+        }
+    });
+
     it("serves one client at a time: while another process holds the lease, a client starts its own pack", async () => {
         fs.writeFileSync(lock, String(process.ppid));
         try {

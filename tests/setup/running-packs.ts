@@ -5,7 +5,8 @@ import type { PackClient } from "../../checker/pack-client";
 export const RUNNING_PACKS_STATE = Symbol.for("serverless-guardrails.tests.running-packs");
 
 export interface RunningPacksState {
-    clients: PackClient[];
+    /** The shared packs, some of them perhaps still starting. */
+    clients: Promise<PackClient>[];
     lockDir: string;
 }
 

@@ -9,7 +9,8 @@ export default async function stopPacks(): Promise<void> {
     delete process.env[RUNNING_PACKS_ENV];
     closeRunCache();
     if (!state) return;
-    await Promise.all(state.clients.map((client) => client.close()));
+    const started = await Promise.allSettled(state.clients);
+    await Promise.all(started.map((outcome) => (outcome.status === "fulfilled" ? outcome.value.close() : undefined)));
     fs.rmSync(state.lockDir, { recursive: true, force: true });
     delete (globalThis as any)[RUNNING_PACKS_STATE];
 }
