@@ -31,8 +31,8 @@ function realpath(dir: string): string {
 }
 
 /**
- * A pack still starting: its RunningPack (as JSON) appears in `readyFile` once it listens. The test run lists the
- * second pack of each folder so, for the suites to start while it does.
+ * A pack still starting: its RunningPack (as JSON) appears in `readyFile` once it listens. The test run lists its
+ * second pack of each folder this way, so that the suites start while it does.
  */
 export interface StartingPack {
     dir: string;
@@ -80,7 +80,7 @@ export function runningPacksOf(dir: string, env: NodeJS.ProcessEnv = process.env
     }
     if (!Array.isArray(list)) return [];
     const wanted = realpath(dir);
-    const packs = list.flatMap((item) => (isRunningPack(item) ? [item] : isStartingPack(item) ? [ready(item)].filter((p) => p !== undefined) : []));
+    const packs = list.flatMap((item): RunningPack | RunningPack[] => (isRunningPack(item) ? item : isStartingPack(item) ? (ready(item) ?? []) : []));
     return packs.filter((pack) => realpath(pack.dir) === wanted);
 }
 

@@ -68,29 +68,33 @@ function fileStamp(file: string): string {
 }
 
 /** A folder this user alone can write, under the system's temporary folder (another user's entries would be run). */
-function ownTemporaryFolder(): string | undefined {
+function ownTemporaryFolder(name: string): string | undefined {
     const base = path.join(os.tmpdir(), `serverless-guardrails-${os.userInfo().uid}`);
     fs.mkdirSync(base, { recursive: true, mode: 0o700 });
     const stat = fs.lstatSync(base);
     if (!stat.isDirectory() || (process.getuid && stat.uid !== process.getuid()) || (stat.mode & 0o022) !== 0) return undefined;
-    return path.join(base, "transpile");
+    return path.join(base, name);
 }
 
-/** Where the cache of a program in `programDir` lives, created (undefined when no folder can be written). */
-export function transpileCacheFolder(programDir: string): string | undefined {
-    const chosen = process.env[TRANSPILE_CACHE_ENV];
+/**
+ * Where the checker's cache `name` lives for files under `from`, created: the folder the variable `env` names, else
+ * `.cache/serverless-guardrails/<name>` in the nearest node_modules (as babel's and eslint's caches are kept), else
+ * a folder of this user's own under the temporary folder; undefined when none can be written.
+ */
+export function cacheFolder(from: string, name: string, env: string): string | undefined {
+    const chosen = process.env[env];
     const candidates: (() => string | undefined)[] = [];
     if (chosen) candidates.push(() => path.resolve(chosen));
     else {
-        for (let dir = path.resolve(programDir); ; dir = path.dirname(dir)) {
+        for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
             const modules = path.join(dir, "node_modules");
             if (fs.statSync(modules, { throwIfNoEntry: false })?.isDirectory()) {
-                candidates.push(() => path.join(modules, ".cache", "serverless-guardrails", "transpile"));
+                candidates.push(() => path.join(modules, ".cache", "serverless-guardrails", name));
                 break;
             }
             if (path.dirname(dir) === dir) break;
         }
-        candidates.push(ownTemporaryFolder);
+        candidates.push(() => ownTemporaryFolder(name));
     }
     for (const candidate of candidates) {
         try {
@@ -104,6 +108,11 @@ export function transpileCacheFolder(programDir: string): string | undefined {
         }
     }
     return undefined;
+}
+
+/** Where the cache of a program in `programDir` lives, created (undefined when no folder can be written). */
+export function transpileCacheFolder(programDir: string): string | undefined {
+    return cacheFolder(programDir, "transpile", TRANSPILE_CACHE_ENV);
 }
 
 const entrySum = (output: { outputText: string; sourceMapText?: string | null }) => sha256(`${output.outputText}\0${output.sourceMapText ?? ""}`);

@@ -8,8 +8,10 @@
  * made from a code cache has no import() callback, nodejs/node#43663), V8's code for it is stored. The next loads
  * compile it from that code with `vm.compileFunction` and Node's wrapper parameters, so every line and column is the
  * same. Entries are keyed by the file's name and text and this process's Node flags (V8 rejects code made under
- * other flags), in node_modules/.cache/serverless-guardrails/ of the node_modules that holds this package.
- * SERVERLESS_GUARDRAILS_COMPILE_CACHE names another folder, or turns the cache off with `0`. Any error is a miss.
+ * other flags), in node_modules/.cache/serverless-guardrails/v8-<node version>-<arch> of the node_modules nearest this
+ * package, else in a folder of this user's own under the temporary folder, as the transpile cache keeps its entries
+ * (transpile-cache.ts cacheFolder). SERVERLESS_GUARDRAILS_COMPILE_CACHE names another folder, or turns the cache off
+ * with `0`. Any error is a miss.
  */
 import { createHash } from "crypto";
 import * as fs from "fs";
@@ -17,7 +19,7 @@ import Module = require("module");
 import * as path from "path";
 import * as vm from "vm";
 import type * as ts from "typescript";
-import { prune } from "./transpile-cache";
+import { cacheFolder, prune } from "./transpile-cache";
 
 export const COMPILE_CACHE_ENV = "SERVERLESS_GUARDRAILS_COMPILE_CACHE";
 const WRAPPER_PARAMETERS = ["exports", "require", "module", "__filename", "__dirname"];
@@ -31,21 +33,8 @@ export const typeScriptCodeCache: { outcome?: string } = {};
 
 /** The cache folder, created; undefined when it is turned off or cannot be written. */
 export function codeCacheFolder(from = __dirname): string | undefined {
-    const chosen = process.env[COMPILE_CACHE_ENV] ?? "";
-    if (["0", "false", "off"].includes(chosen.toLowerCase())) return undefined;
-    let folder: string | undefined = chosen ? path.resolve(chosen) : undefined;
-    for (let dir = path.resolve(from); !folder && path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-        const modules = path.basename(dir) === "node_modules" ? dir : path.join(dir, "node_modules");
-        if (fs.statSync(modules, { throwIfNoEntry: false })?.isDirectory()) folder = path.join(modules, ".cache", "serverless-guardrails", `v8-${process.version}-${process.arch}`);
-    }
-    if (!folder) return undefined;
-    try {
-        fs.mkdirSync(folder, { recursive: true });
-        fs.accessSync(folder, fs.constants.W_OK);
-        return folder;
-    } catch {
-        return undefined;
-    }
+    if (["0", "false", "off"].includes((process.env[COMPILE_CACHE_ENV] ?? "").toLowerCase())) return undefined;
+    return cacheFolder(from, `v8-${process.version}-${process.arch}`, COMPILE_CACHE_ENV);
 }
 
 /** Whether `source` calls `import()`, as the TypeScript API `typescript` parses it. */
@@ -96,6 +85,15 @@ function touch(file: string) {
     }
 }
 
+/** Creates the marker of a file that is not cached; a folder that cannot be written keeps none. */
+function touchMarker(file: string) {
+    try {
+        fs.writeFileSync(file, "");
+    } catch {
+        // parsed again next time
+    }
+}
+
 /** V8's code for `source`, written whole or not at all (another process may read the file at the same time). */
 function store(file: string, source: string, filename: string) {
     const partial = `${file}.${process.pid}.tmp`;
@@ -109,6 +107,20 @@ function store(file: string, source: string, filename: string) {
     } catch {
         fs.rmSync(partial, { force: true });
     }
+}
+
+/** The module's wrapper compiled from the cache entry, or undefined (no entry, or V8 rejected it: then it is removed). */
+function fromCache(entry: string, source: string, filename: string): Function | undefined {
+    const cachedData = read(entry);
+    if (!cachedData) return undefined;
+    try {
+        const wrapper = vm.compileFunction(source, WRAPPER_PARAMETERS, { filename, cachedData }) as Function & { cachedDataRejected?: boolean };
+        if (!wrapper.cachedDataRejected) return wrapper;
+    } catch {
+        // compiled as Node compiles it
+    }
+    fs.rmSync(entry, { force: true });
+    return undefined;
 }
 
 let installed = false;
@@ -133,32 +145,26 @@ export function useTypeScriptCodeCache(): void {
     moduleInternals.prototype._compile = function (this: NodeModule, content: string, filename: string, ...rest: unknown[]) {
         if (!TYPESCRIPT_COMPILER.test(filename) || this.id === "." || (rest[0] !== undefined && rest[0] !== "commonjs")) return compile.call(this, content, filename, ...rest);
         const entry = path.join(folder, createHash("sha256").update(`${flags}\0${filename}\0`).update(content).digest("hex"));
-        const cachedData = read(entry);
-        if (cachedData) {
-            try {
-                const wrapper = vm.compileFunction(content, WRAPPER_PARAMETERS, { filename, cachedData }) as Function & { cachedDataRejected?: boolean };
-                if (!wrapper.cachedDataRejected) {
-                    typeScriptCodeCache.outcome = "hit";
-                    touch(entry);
-                    return wrapper.call(this.exports, this.exports, requireFor(this), this, filename, path.dirname(filename));
-                }
-                fs.rmSync(entry, { force: true });
-            } catch {
-                // compiled as Node compiles it, below
-            }
+        const wrapper = fromCache(entry, content, filename);
+        if (wrapper) {
+            typeScriptCodeCache.outcome = "hit";
+            touch(entry);
+            return wrapper.call(this.exports, this.exports, requireFor(this), this, filename, path.dirname(filename));
         }
         const result = compile.call(this, content, filename, ...rest);
         // A file that cannot be cached is marked, so that later processes do not parse it again to find out.
         const marker = `${entry}.not-cached`;
         if (fs.existsSync(marker)) return result;
+        let calls: boolean | undefined;
         try {
-            if (!callsDynamicImport(this.exports as typeof ts, filename, content)) store(entry, content, filename);
-            else {
-                typeScriptCodeCache.outcome = "not stored: the file calls import()";
-                fs.writeFileSync(marker, "");
-            }
+            calls = callsDynamicImport(this.exports as typeof ts, filename, content);
         } catch {
-            typeScriptCodeCache.outcome = "not stored: the file could not be parsed";
+            // not the TypeScript API, or a file it cannot parse
+        }
+        if (calls === false) store(entry, content, filename);
+        else {
+            typeScriptCodeCache.outcome = calls ? "not stored: the file calls import()" : "not stored: the file could not be parsed";
+            touchMarker(marker);
         }
         return result;
     };

@@ -90,6 +90,16 @@ describe("the TypeScript compiler from the code cache", () => {
         expect(entries(cache).filter((file) => !before.includes(file))).toEqual([expect.stringMatching(/\.not-cached$/)]);
     });
 
+    test("a typescript.js that is not the TypeScript API is loaded as Node loads it, marked, and not parsed again", () => {
+        const fake = path.join(tempDir("sg-ts-fake-"), "node_modules", "typescript", "lib", "typescript.js");
+        fs.mkdirSync(path.dirname(fake), { recursive: true });
+        fs.writeFileSync(fake, 'module.exports = { version: "0.0.0-fake" };\n');
+        const before = entries(cache);
+        expect(probe(cache, fake)).toMatchObject({ outcome: "not stored: the file could not be parsed", version: "0.0.0-fake" });
+        expect(probe(cache, fake)).toMatchObject({ outcome: null, version: "0.0.0-fake" });
+        expect(entries(cache).filter((file) => !before.includes(file))).toEqual([expect.stringMatching(/\.not-cached$/)]);
+    });
+
     test("SERVERLESS_GUARDRAILS_COMPILE_CACHE=0 turns it off: the compiler loads as Node loads it", () => {
         expect(probe("0")).toMatchObject({ loadedBefore: false, outcome: null, version: ts.version });
     });

@@ -68,7 +68,7 @@ const ranCommands = new Map<string, Promise<Ran>>();
 function runLine(line: string): Promise<Ran> {
     const words = line.replace(/\s*>\s*\S+$/, "").split(/\s+/);
     const command = commandOf(words);
-    const key = JSON.stringify(command.map((word, i) => (command[i - 1] === "--output" ? path.basename(word) : word)));
+    const key = JSON.stringify(command);
     if (!ranCommands.has(key)) ranCommands.set(key, runCommand(command));
     return ranCommands.get(key)!;
 }
